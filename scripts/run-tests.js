@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// Runs every compiled test file (dist/**/*.test.js) with node's own test runner.
+// TACK_TEST_FILTER=substring narrows the files (handy while developing).
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const roots = ['dist/test', 'dist/property-tests'];
+const files = [];
+const walk = (dir) => {
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of entries.sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p);
+    else if (name.endsWith('.test.js')) files.push(p);
+  }
+};
+roots.forEach(walk);
+const filter = process.env.TACK_TEST_FILTER;
+const chosen = filter ? files.filter((f) => f.includes(filter)) : files;
+if (chosen.length === 0) {
+  console.error('run-tests: no test files found under dist/ (did the build run?)');
+  process.exit(1);
+}
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...chosen], { stdio: 'inherit' });
+process.exit(r.status ?? 1);
