@@ -1,0 +1,167 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { foldEvents, foldErrorText, type BranchState, type LineageEvent } from '../domain/fold.js';
+import type { Draft, TackEvent } from '../domain/events.js';
+import { branchOfStream, branchStream, ConflictError, IDS_STREAM, type EventStore, type Store } from '../store/port.js';
+import { TackError } from './errors.js';
+import { stamp, type StampContext } from './envelope.js';
+
+/**
+ * Reading and writing branch histories: lineages across forks, refs, id minting, appends.
+ * The glue between the pure domain and the store port.
+ */
+export interface Loaded {
+  readonly state: BranchState;
+  readonly lineage: readonly LineageEvent[];
+  /** Revision of the last event in the branch's own stream (the expected revision for the next append). */
+  readonly ownHead: number;
+}
+
+export const BRANCH_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export const checkBranchName = (name: string): void => {
+  if (!BRANCH_NAME.test(name))
+    throw new TackError(
+      `invalid branch name "${name}": use letters, digits, '.', '_' or '-', starting with a letter or digit (no '/' or spaces)`,
+    );
+};
+
+const readOwn = async (events: EventStore, branch: string): Promise<LineageEvent[]> =>
+  (await events.read(branchStream(branch))).map((r) => ({ stream: r.stream, revision: r.revision, event: r.event }));
+
+/** Index of the event that established `version` in a lineage, or -1. */
+const versionIndex = (lineage: readonly LineageEvent[], version: number): number => {
+  let v = 0;
+  for (let i = 0; i < lineage.length; i++) {
+    const t = lineage[i].event.type;
+    if (t === 'HarnessInitialized') v = 1;
+    else if (t === 'VersionCommitted') v = (lineage[i].event.data as { version: number }).version;
+    if (v === version && (t === 'HarnessInitialized' || t === 'VersionCommitted')) return i;
+  }
+  return -1;
+};
+
+/** The full lineage of a branch: its ancestors' events up to each fork, then its own. */
+export const readLineage = async (events: EventStore, branch: string, seen: string[] = []): Promise<LineageEvent[]> => {
+  if (seen.includes(branch)) throw new TackError(`branch ${branch} forks from itself through ${seen.join(' -> ')}`);
+  const own = await readOwn(events, branch);
+  if (own.length === 0) throw new TackError(`no branch "${branch}" (see \`tack branches\`)`);
+  const first = own[0].event;
+  if (first.type === 'HarnessInitialized') return own;
+  if (first.type !== 'BranchCreated') throw new TackError(`${own[0].stream}@0: a branch must start with HarnessInitialized or BranchCreated`);
+  const parent = await readLineage(events, first.data.parent.branch, [...seen, branch]);
+  const cut = versionIndex(parent, first.data.parent.version);
+  if (cut < 0) throw new TackError(`${own[0].stream}@0: parent ${first.data.parent.branch} has no version ${first.data.parent.version}`);
+  return [...parent.slice(0, cut + 1), ...own];
+};
+
+export const foldLineage = (lineage: readonly LineageEvent[]): BranchState => {
+  const r = foldEvents(null, lineage);
+  if (E.isLeft(r)) throw new TackError(`history inconsistent at ${foldErrorText(r.left)}`);
+  return r.right;
+};
+
+export const loadBranch = async (events: EventStore, branch: string): Promise<Loaded> => {
+  const lineage = await readLineage(events, branch);
+  const own = lineage.filter((e) => e.stream === branchStream(branch));
+  return { state: foldLineage(lineage), lineage, ownHead: own[own.length - 1].revision };
+};
+
+/** The branch state at one of its versions (a prefix of its lineage). */
+export const atVersion = (loaded: Loaded, version: number): Loaded => {
+  const { state, lineage } = loaded;
+  if (!Number.isInteger(version) || version < 1 || version > state.version)
+    throw new TackError(`${state.branch} has versions 1 to ${state.version}; there is no version ${version}`);
+  const cut = versionIndex(lineage, version);
+  const prefix = lineage.slice(0, cut + 1);
+  return { state: foldLineage(prefix), lineage: prefix, ownHead: loaded.ownHead };
+};
+
+export const listBranches = async (events: EventStore): Promise<string[]> =>
+  (await events.listStreams()).map(branchOfStream).filter((b): b is string => b !== null);
+
+/** Every tag in the store, with its branch and version. */
+export const listTags = async (events: EventStore): Promise<{ tag: string; branch: string; version: number }[]> => {
+  const out: { tag: string; branch: string; version: number }[] = [];
+  for (const b of await listBranches(events)) {
+    for (const { event } of await events.read(branchStream(b))) {
+      if (event.type !== 'VersionTagged') continue;
+      const entry = { tag: event.data.tag, branch: b, version: event.data.version };
+      const i = out.findIndex((t) => t.tag === entry.tag);
+      if (i >= 0) out[i] = entry;
+      else out.push(entry);
+    }
+  }
+  return out.sort((a, b) => a.tag.localeCompare(b.tag));
+};
+
+export interface RefTarget {
+  readonly branch: string;
+  /** undefined = the branch head. */
+  readonly version?: number;
+}
+
+/** Resolve `branch`, `branch@N` or a tag. */
+export const resolveRef = async (events: EventStore, ref: string): Promise<RefTarget> => {
+  const m = /^(.+)@(\d+)$/.exec(ref);
+  if (m) {
+    checkBranchName(m[1]);
+    return { branch: m[1], version: Number(m[2]) };
+  }
+  if (/@/.test(ref)) throw new TackError(`invalid ref "${ref}": use BRANCH, BRANCH@VERSION or a tag`);
+  const branches = await listBranches(events);
+  if (branches.includes(ref)) return { branch: ref };
+  const tag = (await listTags(events)).find((t) => t.tag === ref);
+  if (tag) return { branch: tag.branch, version: tag.version };
+  throw new TackError(`unknown ref "${ref}": no branch or tag of that name (see \`tack branches\`)`);
+};
+
+export const loadRef = async (events: EventStore, ref: string): Promise<Loaded> => {
+  const target = await resolveRef(events, ref);
+  const loaded = await loadBranch(events, target.branch);
+  return target.version === undefined ? loaded : atVersion(loaded, target.version);
+};
+
+export type IdKind = 'rule' | 'policy' | 'proposal' | 'weakness';
+const ID_PREFIX: Record<IdKind, string> = { rule: 'R', policy: 'P', proposal: 'E', weakness: 'W' };
+
+/**
+ * Reserve `count` ids of a kind, unique across the whole store: reservations are appended to one
+ * stream at an expected revision, so two writers never get the same numbers (gaps are harmless).
+ */
+export const mintIds = async (events: EventStore, kind: IdKind, count: number, ctx: StampContext): Promise<string[]> => {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const rs = await events.read(IDS_STREAM);
+    let next = 1;
+    for (const r of rs) {
+      if (r.event.type === 'IdsReserved' && r.event.data.kind === kind) next = Math.max(next, r.event.data.from + r.event.data.count);
+    }
+    const head = rs.length - 1;
+    const [ev] = stamp([{ type: 'IdsReserved', data: { kind, from: next, count } }], ctx);
+    try {
+      await events.append(IDS_STREAM, [ev], head < 0 ? 'no_stream' : head);
+      return Array.from({ length: count }, (_, i) => `${ID_PREFIX[kind]}${next + i}`);
+    } catch (e) {
+      if (!(e instanceof ConflictError)) throw e;
+    }
+  }
+  throw new TackError('could not reserve ids: the store is too busy; try again');
+};
+
+/** Append a decision's events to a branch at the revision it was decided on. */
+export const appendDecision = async (
+  store: Store,
+  branch: string,
+  expected: number | 'no_stream',
+  drafts: readonly Draft[],
+  ctx: StampContext,
+): Promise<TackEvent[]> => {
+  const events = stamp(drafts, ctx);
+  await store.events.append(branchStream(branch), events, expected);
+  return events;
+};
+
+/** Turn a domain decision into events or a one-line error. */
+export const decided = (d: E.Either<string, Draft[]>): Draft[] => {
+  if (E.isLeft(d)) throw new TackError(d.left);
+  return d.right;
+};

@@ -1,0 +1,31 @@
+import type { Command } from './types.js';
+import { initCommand } from './init.js';
+import { editCommand } from './edit.js';
+import { logCommand } from './log.js';
+import { showCommand } from './show.js';
+import { diffCommand } from './diff.js';
+import { blameCommand } from './blame.js';
+import { whyCommand } from './why.js';
+import { branchCommand } from './branch.js';
+import { branchesCommand } from './branches.js';
+import { tagCommand } from './tag.js';
+import { revertCommand } from './revert.js';
+import { verifyCommand } from './verify.js';
+import { eventsCommand } from './events.js';
+
+/** Every `tack` command, in the order `tack --help` lists them. */
+export const commands: Command[] = [
+  initCommand,
+  editCommand,
+  logCommand,
+  showCommand,
+  diffCommand,
+  blameCommand,
+  whyCommand,
+  branchCommand,
+  branchesCommand,
+  tagCommand,
+  revertCommand,
+  verifyCommand,
+  eventsCommand,
+];

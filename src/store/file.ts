@@ -1,0 +1,338 @@
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { sha256 } from '../domain/canonical.js';
+import { checkEvent, decodeEvent, type TackEvent } from '../domain/events.js';
+import {
+  ConflictError,
+  CorruptStoreError,
+  StoreError,
+  StoreUnavailableError,
+  type AppendResult,
+  type BlobStore,
+  type EventStore,
+  type ExpectedRevision,
+  type ReadOptions,
+  type RecordedEvent,
+  type Store,
+} from './port.js';
+import { isIdempotentRetry, readWindow } from './shared.js';
+import { withLock } from './lock.js';
+
+/**
+ * The embedded file store (`.tack/`): one append-only JSON-lines file per stream.
+ *
+ * A line is `{"rev":R,"batch":[i,n],"prev":"<hash>","event":{...},"hash":"<hash>"}` where `hash` is
+ * the sha256 of the line's own text before `,"hash":`, and `prev` is the previous line's hash, so
+ * the records form a chain and any changed byte is caught. `batch` marks the i-th of n records
+ * written together: a batch is one write and one fsync, and a batch that did not reach the disk
+ * whole (a torn write) is cut back, by the lock holder only, to the last complete batch. Readers
+ * ignore such a tail. A complete line that fails its checks is corruption, never cut.
+ */
+export const GENESIS = '0'.repeat(64);
+const HASH_SUFFIX_LEN = ',"hash":"'.length + 64 + '"}'.length;
+const FORMAT = { format: 'tack-file-store', version: 1 };
+
+interface ParsedRecord {
+  readonly rev: number;
+  readonly batch: readonly [number, number];
+  readonly prev: string;
+  readonly hash: string;
+  readonly event: unknown;
+  /** Byte offset just past this record's newline. */
+  readonly end: number;
+}
+
+interface StreamScan {
+  readonly records: ParsedRecord[];
+  /** Bytes of whole batches; anything after is a torn tail. */
+  readonly goodBytes: number;
+  readonly totalBytes: number;
+}
+
+export const encodeRecord = (rev: number, batch: readonly [number, number], prev: string, event: unknown): string => {
+  const body = `{"rev":${rev},"batch":[${batch[0]},${batch[1]}],"prev":"${prev}","event":${JSON.stringify(event)}`;
+  return `${body},"hash":"${sha256(body)}"}\n`;
+};
+
+const corrupt = (stream: string, rev: number, what: string) =>
+  new CorruptStoreError(`store corrupt at ${stream}@${rev}: ${what}; run \`tack verify\` (nothing after it can be trusted)`);
+
+/**
+ * Parse and check a stream file's bytes. Stops at the first bad complete line with a
+ * CorruptStoreError naming the stream and revision; an unterminated or incomplete trailing batch is
+ * reported through goodBytes < totalBytes.
+ */
+export const scanStream = (stream: string, buf: Buffer): StreamScan => {
+  const records: ParsedRecord[] = [];
+  let pos = 0;
+  let prev = GENESIS;
+  let goodBytes = 0;
+  while (pos < buf.length) {
+    const nl = buf.indexOf(10, pos);
+    if (nl < 0) break; // unterminated tail: a torn write
+    const line = buf.toString('utf8', pos, nl);
+    const rev = records.length;
+    if (line.length < HASH_SUFFIX_LEN + 2) throw corrupt(stream, rev, 'record too short');
+    const body = line.slice(0, line.length - HASH_SUFFIX_LEN);
+    const hash = line.slice(line.length - HASH_SUFFIX_LEN + 9, line.length - 2);
+    if (line.slice(line.length - HASH_SUFFIX_LEN, line.length - HASH_SUFFIX_LEN + 9) !== ',"hash":"' || !line.endsWith('"}'))
+      throw corrupt(stream, rev, 'record is not in the store format');
+    if (sha256(body) !== hash) throw corrupt(stream, rev, 'record hash does not match its content');
+    let rec: { rev: unknown; batch: unknown; prev: unknown; event: unknown };
+    try {
+      rec = JSON.parse(line);
+    } catch {
+      throw corrupt(stream, rev, 'record is not valid JSON');
+    }
+    if (rec.rev !== rev) throw corrupt(stream, rev, `record says revision ${String(rec.rev)}`);
+    if (rec.prev !== prev) throw corrupt(stream, rev, 'chain broken: previous hash does not match');
+    const b = rec.batch;
+    if (!Array.isArray(b) || b.length !== 2 || !Number.isInteger(b[0]) || !Number.isInteger(b[1]) || b[0] < 0 || b[0] >= b[1])
+      throw corrupt(stream, rev, 'bad batch marker');
+    const prevRec = records[records.length - 1];
+    const expectIndex = prevRec && prevRec.batch[0] + 1 < prevRec.batch[1] ? prevRec.batch[0] + 1 : 0;
+    if (b[0] !== expectIndex || (expectIndex > 0 && b[1] !== prevRec.batch[1])) throw corrupt(stream, rev, 'batch sequence broken');
+    records.push({ rev, batch: [b[0], b[1]], prev, hash, event: rec.event, end: nl + 1 });
+    prev = hash;
+    pos = nl + 1;
+    if (b[0] === b[1] - 1) goodBytes = pos;
+  }
+  // Drop records of an incomplete trailing batch: they were never acknowledged.
+  while (records.length > 0 && records[records.length - 1].end > goodBytes) records.pop();
+  return { records, goodBytes, totalBytes: buf.length };
+};
+
+const fsyncDir = (dir: string) => {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+};
+
+export class FileEventStore implements EventStore {
+  private readonly streamsDir: string;
+  private readonly lockPath: string;
+
+  constructor(readonly location: string) {
+    this.streamsDir = join(location, 'streams');
+    this.lockPath = join(location, 'lock');
+  }
+
+  private pathOf(stream: string): string {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(stream)) throw new StoreError(`invalid stream name "${stream}"`);
+    return join(this.streamsDir, `${stream}.jsonl`);
+  }
+
+  private scan(stream: string): StreamScan {
+    let buf: Buffer;
+    try {
+      buf = readFileSync(this.pathOf(stream));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], goodBytes: 0, totalBytes: 0 };
+      throw e;
+    }
+    return scanStream(stream, buf);
+  }
+
+  async append(stream: string, events: readonly TackEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    for (const e of events) {
+      const c = checkEvent(e);
+      if (c._tag === 'Left') throw new StoreError(`refusing to append to ${stream}: ${c.left}`);
+    }
+    const path = this.pathOf(stream);
+    return withLock(this.lockPath, () => {
+      const scan = this.scan(stream);
+      const head = scan.records.length - 1;
+      if (expected !== 'any' && isIdempotentRetry(scan.records.map((r) => r.event as { id: string }), events, expected)) {
+        return { nextExpectedRevision: (expected === 'no_stream' ? -1 : expected) + events.length };
+      }
+      if (expected === 'no_stream' ? head !== -1 : expected !== 'any' && expected !== head) {
+        throw new ConflictError(stream, expected, head);
+      }
+      if (events.length === 0) return { nextExpectedRevision: head };
+      let prev = head >= 0 ? scan.records[head].hash : GENESIS;
+      let text = '';
+      events.forEach((e, i) => {
+        const line = encodeRecord(head + 1 + i, [i, events.length], prev, e);
+        prev = line.slice(line.length - 67, line.length - 3);
+        text += line;
+      });
+      const created = !existsSync(path);
+      const fd = openSync(path, 'a+');
+      try {
+        // Only the lock holder repairs a torn tail, and only the tail.
+        if (scan.goodBytes < scan.totalBytes) ftruncateSync(fd, scan.goodBytes);
+        const bytes = Buffer.from(text, 'utf8');
+        let off = 0;
+        while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off, null);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      if (created) fsyncDir(this.streamsDir);
+      return { nextExpectedRevision: head + events.length };
+    });
+  }
+
+  async read(stream: string, options: ReadOptions = {}): Promise<RecordedEvent[]> {
+    const { records } = this.scan(stream);
+    return readWindow(records.length, options).map((revision) => {
+      const d = decodeEvent({ stream, revision }, records[revision].event);
+      if (d._tag === 'Left') throw new CorruptStoreError(`store corrupt at ${d.left}`);
+      return { stream, revision, event: d.right };
+    });
+  }
+
+  async head(stream: string): Promise<number> {
+    return this.scan(stream).records.length - 1;
+  }
+
+  async listStreams(): Promise<string[]> {
+    return readdirSync(this.streamsDir)
+      .filter((f) => f.endsWith('.jsonl'))
+      .map((f) => f.slice(0, -6))
+      .filter((s) => statSync(join(this.streamsDir, `${s}.jsonl`)).size > 0)
+      .sort();
+  }
+
+  /** Recheck every record of every stream (hashes, chain, batches, event codecs). */
+  async verify(): Promise<VerifyReport> {
+    const streams = readdirSync(this.streamsDir)
+      .filter((f) => f.endsWith('.jsonl'))
+      .map((f) => f.slice(0, -6))
+      .sort();
+    let events = 0;
+    let tornBytes = 0;
+    for (const s of streams) {
+      const scan = this.scan(s);
+      scan.records.forEach((r) => {
+        const d = decodeEvent({ stream: s, revision: r.rev }, r.event);
+        if (d._tag === 'Left') throw new CorruptStoreError(`store corrupt at ${d.left}`);
+      });
+      events += scan.records.length;
+      tornBytes += scan.totalBytes - scan.goodBytes;
+    }
+    return { streams: streams.length, events, tornBytes };
+  }
+
+  async close(): Promise<void> {}
+}
+
+export interface VerifyReport {
+  readonly streams: number;
+  readonly events: number;
+  /** Bytes of an unacknowledged torn tail, cut by the next writer. */
+  readonly tornBytes: number;
+}
+
+export class FileBlobStore implements BlobStore {
+  constructor(private readonly dir: string) {}
+
+  private pathOf(hash: string): string {
+    if (!/^[0-9a-f]{64}$/.test(hash)) throw new StoreError(`invalid blob hash "${hash}"`);
+    return join(this.dir, hash.slice(0, 2), hash.slice(2));
+  }
+
+  async put(bytes: Uint8Array): Promise<string> {
+    const hash = sha256(bytes);
+    const path = this.pathOf(hash);
+    if (existsSync(path)) return hash;
+    const sub = join(this.dir, hash.slice(0, 2));
+    mkdirSync(sub, { recursive: true });
+    const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const fd = openSync(tmp, 'w');
+    try {
+      let off = 0;
+      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+    fsyncDir(sub);
+    return hash;
+  }
+
+  async get(hash: string): Promise<Buffer | null> {
+    let b: Buffer;
+    try {
+      b = readFileSync(this.pathOf(hash));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+    if (sha256(b) !== hash) throw new CorruptStoreError(`blob ${hash} is corrupt: its content does not match its hash`);
+    return b;
+  }
+
+  async has(hash: string): Promise<boolean> {
+    return existsSync(this.pathOf(hash));
+  }
+
+  async list(): Promise<string[]> {
+    if (!existsSync(this.dir)) return [];
+    const out: string[] = [];
+    for (const sub of readdirSync(this.dir).sort()) {
+      if (!/^[0-9a-f]{2}$/.test(sub)) continue;
+      for (const f of readdirSync(join(this.dir, sub)).sort()) if (/^[0-9a-f]{62}$/.test(f)) out.push(sub + f);
+    }
+    return out;
+  }
+}
+
+export interface FileStore extends Store {
+  readonly events: FileEventStore;
+  readonly blobs: FileBlobStore;
+}
+
+/**
+ * Open the file store in `dir`. With `create`, an empty folder becomes a store; otherwise a
+ * missing store is an error that says how to make one.
+ */
+export const openFileStore = async (dir: string, options: { create?: boolean } = {}): Promise<FileStore> => {
+  const marker = join(dir, 'store.json');
+  if (!existsSync(marker)) {
+    if (!options.create) throw new StoreUnavailableError(`no tack store at ${dir} (run \`tack init\` first, or pass --store)`);
+    mkdirSync(join(dir, 'streams'), { recursive: true });
+    mkdirSync(join(dir, 'blobs'), { recursive: true });
+    const tmp = marker + '.tmp';
+    writeFileSync(tmp, JSON.stringify(FORMAT) + '\n');
+    const fd = openSync(tmp, 'r');
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, marker);
+    fsyncDir(dir);
+  } else {
+    let fmt: unknown;
+    try {
+      fmt = JSON.parse(readFileSync(marker, 'utf8'));
+    } catch {
+      throw new StoreUnavailableError(`${marker} is not a tack store marker (unreadable JSON)`);
+    }
+    const f = fmt as { format?: unknown; version?: unknown };
+    if (f.format !== FORMAT.format || f.version !== FORMAT.version)
+      throw new StoreUnavailableError(`${marker}: not a tack file store of version ${FORMAT.version}`);
+    mkdirSync(join(dir, 'streams'), { recursive: true });
+    mkdirSync(join(dir, 'blobs'), { recursive: true });
+  }
+  const events = new FileEventStore(dir);
+  const blobs = new FileBlobStore(join(dir, 'blobs'));
+  return { events, blobs, close: () => events.close() };
+};
+
