@@ -1,12 +1,14 @@
 import {
   closeSync,
   existsSync,
+  fstatSync,
   fsyncSync,
   ftruncateSync,
   mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
   statSync,
   writeFileSync,
@@ -71,45 +73,76 @@ export const encodeRecord = (rev: number, batch: readonly [number, number], prev
 const corrupt = (stream: string, rev: number, what: string) =>
   new CorruptStoreError(`store corrupt at ${stream}@${rev}: ${what}; run \`tack verify\` (nothing after it can be trusted)`);
 
+/** Where a scan resumes: just after the last whole batch of a stream already checked. */
+export interface ScanPoint {
+  readonly offset: number;
+  readonly rev: number;
+  readonly prev: string;
+}
+export const START: ScanPoint = { offset: 0, rev: 0, prev: GENESIS };
+
 /**
- * Parse and check a stream file's bytes. Stops at the first bad complete line with a
- * CorruptStoreError naming the stream and revision; an unterminated or incomplete trailing batch is
- * reported through goodBytes < totalBytes.
+ * Check one complete line as the record at `rev` following `prev`; returns its parsed fields or
+ * throws a CorruptStoreError naming the stream and revision.
  */
-export const scanStream = (stream: string, buf: Buffer): StreamScan => {
+const checkLine = (stream: string, line: string, rev: number, prev: string) => {
+  if (line.length < HASH_SUFFIX_LEN + 2) throw corrupt(stream, rev, 'record too short');
+  const cut = line.length - HASH_SUFFIX_LEN;
+  if (line.slice(cut, cut + 9) !== ',"hash":"' || !line.endsWith('"}')) throw corrupt(stream, rev, 'record is not in the store format');
+  const body = line.slice(0, cut);
+  const hash = line.slice(cut + 9, line.length - 2);
+  if (sha256(body) !== hash) throw corrupt(stream, rev, 'record hash does not match its content');
+  let rec: { rev: unknown; batch: unknown; prev: unknown; event: unknown };
+  try {
+    rec = JSON.parse(line);
+  } catch {
+    throw corrupt(stream, rev, 'record is not valid JSON');
+  }
+  if (rec.rev !== rev) throw corrupt(stream, rev, `record says revision ${String(rec.rev)}`);
+  if (rec.prev !== prev) throw corrupt(stream, rev, 'chain broken: previous hash does not match');
+  const b = rec.batch;
+  if (!Array.isArray(b) || b.length !== 2 || !Number.isInteger(b[0]) || !Number.isInteger(b[1]) || b[0] < 0 || b[0] >= b[1])
+    throw corrupt(stream, rev, 'bad batch marker');
+  return { hash, batch: [b[0], b[1]] as const, event: rec.event };
+};
+
+/**
+ * Parse and check a stream file's bytes from a scan point. Stops at the first bad complete record
+ * with a CorruptStoreError naming the stream and revision. An unterminated tail is a torn write
+ * (reported through goodBytes < totalBytes) only if it could be a prefix of a record; a whole record
+ * followed by anything but its newline is a changed byte, i.e. corruption.
+ */
+export const scanStream = (stream: string, buf: Buffer, from: ScanPoint = START): StreamScan => {
   const records: ParsedRecord[] = [];
-  let pos = 0;
-  let prev = GENESIS;
-  let goodBytes = 0;
+  let pos = from.offset;
+  let prev = from.prev;
+  let goodBytes = from.offset;
+  let expectIndex = 0;
+  let batchSize = 0;
   while (pos < buf.length) {
     const nl = buf.indexOf(10, pos);
-    if (nl < 0) break; // unterminated tail: a torn write
-    const line = buf.toString('utf8', pos, nl);
-    const rev = records.length;
-    if (line.length < HASH_SUFFIX_LEN + 2) throw corrupt(stream, rev, 'record too short');
-    const body = line.slice(0, line.length - HASH_SUFFIX_LEN);
-    const hash = line.slice(line.length - HASH_SUFFIX_LEN + 9, line.length - 2);
-    if (line.slice(line.length - HASH_SUFFIX_LEN, line.length - HASH_SUFFIX_LEN + 9) !== ',"hash":"' || !line.endsWith('"}'))
-      throw corrupt(stream, rev, 'record is not in the store format');
-    if (sha256(body) !== hash) throw corrupt(stream, rev, 'record hash does not match its content');
-    let rec: { rev: unknown; batch: unknown; prev: unknown; event: unknown };
-    try {
-      rec = JSON.parse(line);
-    } catch {
-      throw corrupt(stream, rev, 'record is not valid JSON');
+    const rev = from.rev + records.length;
+    if (nl < 0) {
+      const tail = buf.toString('utf8', pos, buf.length);
+      const withoutLast = tail.slice(0, -1);
+      if (withoutLast.endsWith('"}') && !tail.endsWith('"}')) {
+        checkLine(stream, withoutLast, rev, prev);
+        throw corrupt(stream, rev, 'record terminator changed');
+      }
+      break;
     }
-    if (rec.rev !== rev) throw corrupt(stream, rev, `record says revision ${String(rec.rev)}`);
-    if (rec.prev !== prev) throw corrupt(stream, rev, 'chain broken: previous hash does not match');
-    const b = rec.batch;
-    if (!Array.isArray(b) || b.length !== 2 || !Number.isInteger(b[0]) || !Number.isInteger(b[1]) || b[0] < 0 || b[0] >= b[1])
-      throw corrupt(stream, rev, 'bad batch marker');
-    const prevRec = records[records.length - 1];
-    const expectIndex = prevRec && prevRec.batch[0] + 1 < prevRec.batch[1] ? prevRec.batch[0] + 1 : 0;
-    if (b[0] !== expectIndex || (expectIndex > 0 && b[1] !== prevRec.batch[1])) throw corrupt(stream, rev, 'batch sequence broken');
-    records.push({ rev, batch: [b[0], b[1]], prev, hash, event: rec.event, end: nl + 1 });
+    const { hash, batch, event } = checkLine(stream, buf.toString('utf8', pos, nl), rev, prev);
+    if (batch[0] !== expectIndex || (expectIndex > 0 && batch[1] !== batchSize)) throw corrupt(stream, rev, 'batch sequence broken');
+    records.push({ rev, batch, prev, hash, event, end: nl + 1 });
     prev = hash;
     pos = nl + 1;
-    if (b[0] === b[1] - 1) goodBytes = pos;
+    if (batch[0] === batch[1] - 1) {
+      goodBytes = pos;
+      expectIndex = 0;
+    } else {
+      expectIndex = batch[0] + 1;
+      batchSize = batch[1];
+    }
   }
   // Drop records of an incomplete trailing batch: they were never acknowledged.
   while (records.length > 0 && records[records.length - 1].end > goodBytes) records.pop();
@@ -150,6 +183,37 @@ export class FileEventStore implements EventStore {
     return scanStream(stream, buf);
   }
 
+  /** Where each stream's checked prefix ends, so a long-lived writer reads only what is new. */
+  private readonly tails = new Map<string, { ino: number; point: ScanPoint }>();
+
+  /** The stream as a writer needs it: records after the cached point, and where whole batches end. */
+  private scanTail(stream: string, path: string): { base: ScanPoint; scan: StreamScan } {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { base: START, scan: { records: [], goodBytes: 0, totalBytes: 0 } };
+      throw e;
+    }
+    try {
+      const st = fstatSync(fd);
+      const cached = this.tails.get(stream);
+      const base = cached && cached.ino === st.ino && st.size >= cached.point.offset ? cached.point : START;
+      const buf = Buffer.alloc(st.size - base.offset);
+      let off = 0;
+      while (off < buf.length) {
+        const n = readSync(fd, buf, off, buf.length - off, base.offset + off);
+        if (n === 0) break;
+        off += n;
+      }
+      const scan = scanStream(stream, buf.subarray(0, off), { offset: 0, rev: base.rev, prev: base.prev });
+      this.tails.set(stream, { ino: st.ino, point: base });
+      return { base, scan };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   async append(stream: string, events: readonly TackEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     for (const e of events) {
       const c = checkEvent(e);
@@ -157,31 +221,44 @@ export class FileEventStore implements EventStore {
     }
     const path = this.pathOf(stream);
     return withLock(this.lockPath, () => {
-      const scan = this.scan(stream);
-      const head = scan.records.length - 1;
-      if (expected !== 'any' && isIdempotentRetry(scan.records.map((r) => r.event as { id: string }), events, expected)) {
-        return { nextExpectedRevision: (expected === 'no_stream' ? -1 : expected) + events.length };
+      const { base, scan } = this.scanTail(stream, path);
+      const head = base.rev + scan.records.length - 1;
+      if (expected !== 'any' && events.length > 0) {
+        const start = expected === 'no_stream' ? 0 : expected + 1;
+        // A retry of events already stored is a no-op (the EventStoreDB idempotency rule).
+        if (start <= head) {
+          const all = start >= base.rev ? null : this.scan(stream).records;
+          const stored = all ?? scan.records;
+          const offset = all ? 0 : base.rev;
+          const ids = stored.map((r) => (r.event as { id: string }).id);
+          const padded = [...new Array<string>(offset).fill(''), ...ids].map((id) => ({ id }));
+          if (isIdempotentRetry(padded, events, expected)) return { nextExpectedRevision: start - 1 + events.length };
+        }
       }
       if (expected === 'no_stream' ? head !== -1 : expected !== 'any' && expected !== head) {
         throw new ConflictError(stream, expected, head);
       }
       if (events.length === 0) return { nextExpectedRevision: head };
-      let prev = head >= 0 ? scan.records[head].hash : GENESIS;
+      let prev = scan.records.length > 0 ? scan.records[scan.records.length - 1].hash : base.prev;
       let text = '';
       events.forEach((e, i) => {
         const line = encodeRecord(head + 1 + i, [i, events.length], prev, e);
         prev = line.slice(line.length - 67, line.length - 3);
         text += line;
       });
+      const goodEnd = base.offset + scan.goodBytes;
       const created = !existsSync(path);
       const fd = openSync(path, 'a+');
+      let ino: number;
       try {
         // Only the lock holder repairs a torn tail, and only the tail.
-        if (scan.goodBytes < scan.totalBytes) ftruncateSync(fd, scan.goodBytes);
+        if (scan.goodBytes < scan.totalBytes) ftruncateSync(fd, goodEnd);
         const bytes = Buffer.from(text, 'utf8');
         let off = 0;
         while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off, null);
         fsyncSync(fd);
+        ino = fstatSync(fd).ino;
+        this.tails.set(stream, { ino, point: { offset: goodEnd + bytes.length, rev: head + 1 + events.length, prev } });
       } finally {
         closeSync(fd);
       }
