@@ -5,7 +5,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const roots = ['dist/test', 'dist/property-tests'];
+const roots = ["dist/test", "dist/property-tests"];
 const files = [];
 const walk = (dir) => {
   let entries;

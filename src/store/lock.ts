@@ -65,11 +65,14 @@ export interface LockOptions {
   readonly timeoutMs?: number;
 }
 
-/** Run `fn` holding the lock at `path`; the lock is released even when `fn` throws. */
-export const withLock = async <A>(path: string, fn: () => Promise<A> | A, options: LockOptions = {}): Promise<A> => {
+/**
+ * Run `fn` holding the lock at `path`; released even when `fn` throws. `fn` is synchronous so no
+ * other work of this process can interleave while the lock is held.
+ */
+export const withLock = <A>(path: string, fn: () => A, options: LockOptions = {}): A => {
   acquire(path, options.timeoutMs ?? 30_000);
   try {
-    return await fn();
+    return fn();
   } finally {
     release(path);
   }
