@@ -127,6 +127,12 @@ export const redactCredentials = (url: string): string => url.replace(/^([a-z+]+
 
 const firstLine = (s: string): string => s.split('\n')[0].trim();
 
+/** A gRPC error's message without its status prefix and resolver notes: `14 UNAVAILABLE: No connection ... Resolution note: `. */
+const grpcReason = (message: string): string =>
+  firstLine(message)
+    .replace(/^\d+ [A-Z_]+: /, '')
+    .replace(/\.?\s*Resolution note:.*$/, '');
+
 /** A version-5-shaped UUID derived from a name, for event ids that must be the same on every retry. */
 const nameUuid = (name: string): string => {
   const h = createHash('sha256').update(name).digest();
@@ -178,7 +184,7 @@ class EsdbConnection {
   private failure(err: unknown, what: string): Error {
     if (err instanceof StoreError) return err;
     const code = isRecord(err) && typeof err.code === 'number' ? err.code : undefined;
-    const message = err instanceof Error ? firstLine(err.message) : String(err);
+    const message = err instanceof Error ? grpcReason(err.message) : String(err);
     if (
       err instanceof UnavailableError ||
       err instanceof DeadlineExceededError ||
