@@ -209,7 +209,8 @@ class EsdbConnection {
       const out: ResolvedEvent[] = [];
       const reading = this.client.readStream(stream, { fromRevision, direction: backwards ? BACKWARDS : FORWARDS, maxCount });
       const watchdog = setTimeout(() => {
-        void reading.cancel();
+        // Cancelling a call that never started fails too; the read has failed either way.
+        reading.cancel().catch(() => undefined);
         reject(this.unavailable(`no answer within ${this.deadlineMs} ms while reading ${stream}`));
       }, this.deadlineMs);
       reading.on('data', (e: ResolvedEvent) => {
@@ -398,8 +399,8 @@ export class EsdbBlobStore implements BlobStore {
     const last = await this.lastChunk(hash);
     if (last && (last.count !== count || last.size !== bytes.length))
       throw new CorruptStoreError(`${stream} in ${this.conn.location} holds chunks of a blob of another size`);
-    if (last?.index === count - 1) return hash;
     await this.index.record(stream);
+    if (last?.index === count - 1) return hash;
     for (let i = last ? last.index + 1 : 0; i < count; i++) {
       const chunk = binaryEvent({
         id: nameUuid(`${stream}/${i}`),

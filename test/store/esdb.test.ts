@@ -246,6 +246,25 @@ for (const path of PATHS) {
       });
     });
 
+    it('a complete blob missing from the blob index is listed again once a writer puts it', async () => {
+      await withServer(path.batchAppend, async (server, store) => {
+        const bytes = Buffer.from('written by a writer whose index append was lost');
+        const hash = sha256(bytes);
+        await withRawClient(server, async (raw) => {
+          await raw.appendToStream(
+            `tackblob-${hash}`,
+            binaryEvent({ type: 'TackBlobChunk', data: bytes, metadata: { index: 0, count: 1, size: bytes.length } }),
+            { expectedRevision: NO_STREAM },
+          );
+        });
+        assert.ok(await store.blobs.has(hash));
+        assert.deepEqual(await store.blobs.list(), []);
+        assert.equal(await store.blobs.put(bytes), hash);
+        assert.equal(server.streams.get(`tackblob-${hash}`)?.length, 1);
+        assert.deepEqual(await store.blobs.list(), [hash]);
+      });
+    });
+
     it('a blob whose stored bytes do not match its hash is a CorruptStoreError', async () => {
       await withServer(path.batchAppend, async (server, store) => {
         const hash = sha256('hello');
