@@ -93,6 +93,25 @@ describe('EventStoreDB store: server down', () => {
     });
   }
 
+  for (const path of PATHS) {
+    it(`an append the server never answers fails at the deadline instead of hanging (${path.name})`, { timeout: 15_000 }, async () => {
+      const server = await startEsdbTestServer({ batchAppend: path.batchAppend });
+      const store = await openEsdbStore(server.url, { deadlineMs: 300 });
+      try {
+        await store.events.append('branch-a', sampleEvents(1), 'no_stream');
+        server.stallAppends(true);
+        await assert.rejects(
+          store.events.append('branch-a', sampleEvents(1, 1), 0),
+          (e: unknown) => e instanceof StoreUnavailableError && e.message.includes(server.url),
+        );
+        assert.equal(server.streams.get('tackbranch-a')?.length, 1);
+      } finally {
+        await store.close();
+        await server.stop();
+      }
+    });
+  }
+
   it('a URL that is not an EventStoreDB connection string is a StoreError naming it, without its credentials', async () => {
     await assert.rejects(openEsdbStore('http://user:pw@localhost:2113'), (e: unknown) => {
       assert.ok(e instanceof StoreError && !(e instanceof StoreUnavailableError));

@@ -104,6 +104,8 @@ export interface EsdbTestServer {
   readonly streams: ReadonlyMap<string, readonly StoredEvent[]>;
   /** Every append call received, in order. */
   readonly received: readonly ReceivedAppend[];
+  /** While on, appends are received but never answered, like a server that hangs. */
+  stallAppends(on: boolean): void;
   /** Stops listening and cancels open calls, like a server going down. */
   stop(): Promise<void>;
 }
@@ -160,6 +162,7 @@ const unimplemented = (what: string): Partial<grpc.StatusObject> => ({
 class InMemoryLog {
   readonly streams = new Map<string, StoredEvent[]>();
   readonly received: ReceivedAppend[] = [];
+  stalled = false;
   private nextPosition = 0n;
 
   commit(via: ReceivedAppend['via'], stream: string, expected: Expected, events: readonly ProposedEvent[]): Outcome {
@@ -360,6 +363,7 @@ const streamsImplementation = (log: InMemoryLog): streamsGrpc.IStreamsServer => 
     call.on('data', (m: streamsPb.AppendReq) => messages.push(m));
     call.on('error', () => {});
     call.on('end', () => {
+      if (log.stalled) return;
       const options = messages[0]?.getOptions();
       if (!options) return callback(invalidArgument('the first append message must carry the options', 'invalid-argument'));
       const stream = streamNameOf(options.getStreamIdentifier());
@@ -379,6 +383,7 @@ const streamsImplementation = (log: InMemoryLog): streamsGrpc.IStreamsServer => 
     call.on('error', () => {});
     call.on('end', () => call.end());
     call.on('data', (req: streamsPb.BatchAppendReq) => {
+      if (log.stalled) return;
       const correlationId = req.getCorrelationId();
       const key = uuidText(correlationId);
       const batch = pending.get(key) ?? { events: [] };
@@ -426,6 +431,9 @@ export const startEsdbTestServer = async ({ batchAppend }: { batchAppend: boolea
     port,
     streams: log.streams,
     received: log.received,
+    stallAppends: (on) => {
+      log.stalled = on;
+    },
     stop: async () => server.forceShutdown(),
   };
 };
