@@ -23,11 +23,14 @@
  *   revisions start at 0; reading a stream that has no events answers "stream not found" (the client raises
  *   StreamNotFoundError while iterating); reading forwards past the end returns no events.
  *   https://developers.eventstore.com/clients/grpc/reading-events.html
- * - Event metadata is opaque bytes stored and returned as written; `$correlationId` and `$causationId` are the
- *   reserved metadata names for correlation and causation (only projections such as $by_correlation_id read
- *   them), and `$by_category` takes the part of a stream name before the first `-` as its category.
+ * - Event metadata is opaque bytes, stored and returned as written. Names starting with `$` are reserved for the
+ *   server; `$correlationId` and `$causationId` are the ones for correlation and causation, read only by
+ *   projections such as $by_correlation_id (so storage does not interpret them). `$by_category` takes the part
+ *   of a stream name before the first `-` as its category.
  *   https://docs.kurrent.io/server/v22.10/streams.html ("Metadata and reserved names")
- *   https://developers.eventstore.com/server/v24.10/features/projections/system.html
+ *   https://developers.eventstore.com/server/v24.10/features/projections/system.html ("By category", "By correlation ID")
+ *   https://github.com/NFIBrokerage/spear/commit/791fb1b00c145af543a68f625dda3477dff14ea9 (a client's docs listing
+ *   `$correlationId` / `$causationId` as the reserved event metadata names)
  * - One append may carry at most 1,048,576 bytes of event data and metadata (the default MaxAppendSize); more is
  *   refused with "maximum append size exceeded".
  *   https://hexdocs.pm/spear/writing_events.html (a client's guide quoting the server's limit and error)
@@ -258,7 +261,7 @@ const appendResponse = (expected: Expected, outcome: Outcome): streamsPb.AppendR
       return resp.setSuccess(success);
     }
     case 'wrong_expected_version': {
-      // Servers since 20.6.1 fill both the current fields and the deprecated 20.6.0 ones.
+      // Both the current fields and the deprecated 20.6.0 ones, so a client reading either finds them.
       const w = new streamsPb.AppendResp.WrongExpectedVersion();
       if (outcome.current < 0n) w.setCurrentNoStream(new sharedPb.Empty()).setNoStream2060(new sharedPb.Empty());
       else w.setCurrentRevision(outcome.current.toString()).setCurrentRevision2060(Number(outcome.current));
