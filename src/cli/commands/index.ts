@@ -12,6 +12,7 @@ import { tagCommand } from './tag.js';
 import { revertCommand } from './revert.js';
 import { verifyCommand } from './verify.js';
 import { eventsCommand } from './events.js';
+import { storeCommand } from './store.js';
 
 /** Every `tack` command, in the order `tack --help` lists them. */
 export const commands: Command[] = [
@@ -28,4 +29,5 @@ export const commands: Command[] = [
   revertCommand,
   verifyCommand,
   eventsCommand,
+  storeCommand,
 ];
