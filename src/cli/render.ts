@@ -56,13 +56,12 @@ export const renderLog = (branch: string, entries: readonly LogEntry[]): string 
   return out.join('\n').trimEnd();
 };
 
-export const renderBlame = (lines: readonly BlameLine[]): string =>
-  lines
-    .map((l) => {
-      const who = l.proposalId ?? 'initial';
-      return `${l.id.padEnd(24)} v${String(l.version).padEnd(4)} ${l.branch.padEnd(10)} ${who.padEnd(8)} ${l.change.padEnd(10)} ${l.actor.padEnd(16)} ${l.summary}`;
-    })
-    .join('\n');
+export const renderBlame = (lines: readonly BlameLine[]): string => {
+  const w = (f: (l: BlameLine) => string) => Math.max(...lines.map((l) => f(l).length));
+  const cols: ((l: BlameLine) => string)[] = [(l) => l.id, (l) => `v${l.version}`, (l) => l.branch, (l) => l.proposalId ?? 'initial', (l) => l.change, (l) => l.actor];
+  const widths = cols.map(w);
+  return lines.map((l) => [...cols.map((c, i) => c(l).padEnd(widths[i])), l.summary].join('  ')).join('\n');
+};
 
 const validationLines = (v: ValidationRecord, indent: string): string[] => {
   if (v.kind === 'human') return [`${indent}validation: human edit (a person's decision; no regression tests)`];

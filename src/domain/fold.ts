@@ -144,7 +144,7 @@ const applyTracked = (s: Mutable, edit: Edit, change: Omit<ElementChange, 'chang
     ? 'reverted'
     : !exists(s.harness, id)
       ? 'removed'
-      : prior && exists(before, id)
+      : (prior || elementKind(id) === 'tool' || elementKind(id) === 'limit') && exists(before, id)
         ? 'changed'
         : 'introduced';
   s.provenance.set(id, { id, kind: elementKind(id), history: [...(prior?.history ?? []), { ...change, change: kind }] });
