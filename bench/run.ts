@@ -1,0 +1,29 @@
+/**
+ * `npm run bench`: every figure as a ratio against a baseline measured in the same run (these
+ * machines are noisy). Prints a table and writes bench/results.json.
+ * BENCH_SCALE=0.1 runs everything at a tenth of the size (for a quick look).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { appendFigure, foldFigure, whyFigure, writeResults, type Figure } from './history.js';
+
+const scale = Number(process.env.BENCH_SCALE ?? 1);
+const root = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
+const work = mkdtempSync(join(tmpdir(), 'tack-bench-'));
+const figures: Figure[] = [];
+const show = (f: Figure) => {
+  figures.push(f);
+  console.log(`${f.met ? 'MET ' : 'MISS'}  ${f.ratio.toFixed(2)}x  ${f.name}: ${f.ours.toFixed(1)} ${f.unit} vs ${f.baseline.toFixed(1)} ${f.unit} (goal ${f.goal})`);
+};
+try {
+  console.log(`tack bench (scale ${scale}); ratios are against baselines measured in this run\n`);
+  show(await foldFigure(join(work, 'fold'), Math.round(1_000_000 * scale)));
+  show(await appendFigure(join(work, 'append'), Math.round(300 * Math.max(scale, 0.2))));
+  show(await whyFigure(join(work, 'why'), Math.round(100_000 * scale)));
+  writeResults(join(root, 'bench', 'results.json'), figures);
+  console.log(`\nwrote bench/results.json`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
