@@ -222,7 +222,7 @@ export class AgentRun implements RunView {
   skip(call: ToolCallRequest, place: CallPlace, why: string): void {
     const text = `not run: ${why}`;
     this.conversation.answer(call.id, text);
-    this.trace.result(place.stepId, call.id, text, { status: 'skipped' });
+    this.trace.result(place.stepId, call.id, text, { status: 'skipped', ok: false });
   }
 
   /** The model wants to finish (a finish call, or a reply without tool calls): accepted unless a policy pushes back. */
@@ -235,7 +235,7 @@ export class AgentRun implements RunView {
     if (call) {
       const text = pushBack || 'Finished.';
       this.conversation.answer(call.id, text);
-      this.trace.result(place.stepId, call.id, text, { status: pushBack ? 'refused' : 'done' });
+      this.trace.result(place.stepId, call.id, text, { status: pushBack ? 'refused' : 'done', ok: !pushBack });
     } else if (pushBack) {
       this.conversation.queue(pushBack);
       this.queuedBy.push(...rejections.map(({ policy }) => policy.id));
@@ -295,7 +295,8 @@ export class AgentRun implements RunView {
         features,
       },
     });
-    return { trajectory: scrub(trajectory, this.input.secrets ?? secretsIn(process.env)), summary };
+    const secrets = this.input.secrets ?? secretsIn(process.env);
+    return { trajectory: scrub(trajectory, secrets), summary: scrub(summary, secrets) };
   }
 
   private secondsLeft(): number {
@@ -343,9 +344,10 @@ const interventionJson = (i: Intervention): JsonObject => ({
   ...(i.detail !== undefined ? { detail: i.detail } : {}),
 });
 
-const scrub = (trajectory: AtifTrajectory, secrets: readonly string[]): AtifTrajectory => {
-  if (secrets.length === 0) return trajectory;
-  const json = JSON.stringify(trajectory);
+/** The value with every secret replaced, wherever it sits (JSON-escaped, as it appears in the text). */
+const scrub = <A>(value: A, secrets: readonly string[]): A => {
+  if (secrets.length === 0) return value;
+  const json = JSON.stringify(value);
   const clean = redactSecrets(json, secrets.map((s) => JSON.stringify(s).slice(1, -1)));
-  return clean === json ? trajectory : (JSON.parse(clean) as AtifTrajectory);
+  return clean === json ? value : (JSON.parse(clean) as A);
 };

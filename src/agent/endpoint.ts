@@ -57,7 +57,7 @@ const isRetryable = (e: unknown): boolean =>
   (e instanceof OpenAI.APIError && typeof e.status === 'number' && (e.status === 429 || e.status === 408 || e.status >= 500));
 
 const rejectsToolChoice = (e: unknown): boolean =>
-  e instanceof OpenAI.APIError && e.status === 400 && /tool_choice/i.test(`${e.message} ${JSON.stringify(e.error ?? '')}`);
+  e instanceof OpenAI.APIError && e.status === 400 && /tool[_ -]?choice/i.test(`${e.message} ${JSON.stringify(e.error ?? '')}`);
 
 const failureOf = (e: unknown, tries: number): ModelCallError => {
   const after = tries > 1 ? ` (after ${tries} tries)` : '';

@@ -41,8 +41,11 @@ const indent = (text: string, prefix: string): string =>
     .map((l) => prefix + l)
     .join('\n');
 
+const LINE_CHARS = 240;
+const clipLine = (line: string): string => (line.length > LINE_CHARS ? `${line.slice(0, LINE_CHARS)}... (${line.length - LINE_CHARS} more chars)` : line);
+
 const clipLines = (text: string, max: number): string => {
-  const lines = text.replace(/\n$/, '').split('\n');
+  const lines = text.replace(/\n$/, '').split('\n').map(clipLine);
   if (max <= 0 || lines.length <= max) return lines.join('\n');
   const head = Math.ceil(max / 2);
   const tail = max - head;

@@ -13,11 +13,14 @@ const REASONS: Record<string, string> = {
   EACCES: 'Permission denied',
 };
 
-/** A workspace error in the OS's own words (which missing-file detection relies on), with the agent's path. */
+/**
+ * A workspace error in the OS's own words (missing-file detection relies on them) with the agent's
+ * path, never a host path some workspace put in its message.
+ */
 const describeError = (tool: string, path: string, e: unknown): string => {
-  const err = e as NodeJS.ErrnoException & { path?: string };
-  const reason = err.code && REASONS[err.code] ? `${path}: ${REASONS[err.code]}` : err.message;
-  return `${tool}: ${reason}`;
+  const err = e as NodeJS.ErrnoException;
+  if (err.message.startsWith(`${path}: `)) return `${tool}: ${err.message}`;
+  return `${tool}: ${err.code && REASONS[err.code] ? `${path}: ${REASONS[err.code]}` : err.message}`;
 };
 
 const resolveIn = (workdir: string, path: string): string => posix.resolve(workdir, path);
