@@ -75,7 +75,6 @@ export class AgentRun implements RunView {
   readonly actions: Action[] = [];
   readonly interventions: Intervention[] = [];
   turns = 0;
-  exit: { readonly reason: AgentExitReason; readonly detail: string | null } | null = null;
 
   private readonly clock: Clock;
   private readonly started: number;
@@ -85,6 +84,7 @@ export class AgentRun implements RunView {
   private readonly toolbox: Toolbox;
   private readonly policies: RuntimePolicy[];
   private readonly usage = { modelCalls: 0, promptTokens: 0, completionTokens: 0, cachedTokens: 0 };
+  private exit: { readonly reason: AgentExitReason; readonly detail: string | null } | null = null;
   private contextOverflow = false;
   private finishSummary: string | null = null;
   /** Policies whose messages wait in the conversation's queue. */
@@ -141,18 +141,24 @@ export class AgentRun implements RunView {
   /** Ask the model for the next turn; null when the call failed for good (the run then ends). */
   async callModel(): Promise<{ turn: ModelTurn; place: CallPlace } | null> {
     const t0 = this.clock.now();
+    const outOfTime = new AbortController();
+    const timer = setTimeout(() => outOfTime.abort(), Math.max(0, this.secondsLeft() * 1000));
     let turn: ModelTurn;
     try {
       turn = await this.input.model.complete(this.conversation.messages, this.toolbox.specs, {
         attemptId: this.attemptId,
         turn: this.turns,
         seed: this.input.seed,
+        signal: outOfTime.signal,
       });
     } catch (e) {
       if (!(e instanceof ModelCallError)) throw e;
       this.contextOverflow ||= e.contextOverflow;
-      this.end('model_error', e.message);
+      if (e.failure === 'aborted') this.end('wall_timeout', 'during a model call');
+      else this.end('model_error', e.message);
       return null;
+    } finally {
+      clearTimeout(timer);
     }
     const index = this.turns++;
     this.usage.modelCalls++;

@@ -94,8 +94,8 @@ export class CassetteRecorder implements ChatEndpoint {
     this.secrets = secrets;
   }
 
-  async send(request: ChatRequest, key: TurnKey): Promise<unknown> {
-    const response = await this.live.send(request, key);
+  async send(request: ChatRequest, key: TurnKey, signal?: AbortSignal): Promise<unknown> {
+    const response = await this.live.send(request, key, signal);
     const requestHash = requestHashOf(request);
     const stored = { kind: 'tack.cassette-response', attemptId: key.attemptId, turn: key.turn, requestHash, response };
     const blob = await this.blobs.put(encode(stored, this.secrets));

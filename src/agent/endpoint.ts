@@ -8,10 +8,11 @@ import { apiKeyFrom, type Env } from './secrets.js';
  * returns the raw completion JSON (reading it is completion.ts's job).
  */
 export interface ChatEndpoint {
-  send(request: ChatRequest, key: TurnKey): Promise<unknown>;
+  /** `signal` abandons the call (the run's wall-time limit). */
+  send(request: ChatRequest, key: TurnKey, signal?: AbortSignal): Promise<unknown>;
 }
 
-export type ModelCallFailure = 'http' | 'timeout' | 'connection' | 'malformed';
+export type ModelCallFailure = 'http' | 'timeout' | 'connection' | 'malformed' | 'aborted';
 
 /** A model call that failed for good (after retries): the run ends with exit reason model_error. */
 export class ModelCallError extends Error {
@@ -46,7 +47,18 @@ export interface HttpEndpointOptions {
 
 const CONTEXT_OVERFLOW = /context length|context window|maximum context|too many tokens|prompt is too long|exceeds? the context/i;
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done);
+  });
+
+const abandoned = (): ModelCallError => new ModelCallError('model call abandoned: the run ran out of time', 'aborted');
 
 /** Exponential backoff without jitter (runs stay reproducible), bounded by maxDelayMs. */
 export const backoffMs = (retry: RetryPolicy, attempt: number): number =>
@@ -86,20 +98,22 @@ export const httpEndpoint = (model: ModelRef, options: HttpEndpointOptions = {})
   });
   let sendToolChoice = true;
   return {
-    async send(request) {
+    async send(request, _key, signal) {
       let tries = 0;
       for (let retries = 0; ; ) {
+        if (signal?.aborted) throw abandoned();
         tries++;
         const body = { ...request, ...(sendToolChoice && request.tools?.length ? { tool_choice: 'auto' as const } : {}) };
         try {
-          return await client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming);
+          return await client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal });
         } catch (e) {
+          if (signal?.aborted) throw abandoned();
           if (sendToolChoice && body.tool_choice && rejectsToolChoice(e)) {
             sendToolChoice = false;
             continue;
           }
           if (!isRetryable(e) || retries >= retry.maxRetries) throw failureOf(e, tries);
-          await sleep(backoffMs(retry, retries++));
+          await sleep(backoffMs(retry, retries++), signal);
         }
       }
     },

@@ -8,7 +8,11 @@ import { ModelCallError, type ChatEndpoint } from './endpoint.js';
 /** What the agent loop talks to: one model, asked for the next turn of a conversation. */
 export interface ModelClient {
   readonly modelName: string;
-  complete(messages: readonly ChatMessage[], tools: readonly ToolSpec[], call: TurnKey & { readonly seed: number }): Promise<ModelTurn>;
+  complete(
+    messages: readonly ChatMessage[],
+    tools: readonly ToolSpec[],
+    call: TurnKey & { readonly seed: number; readonly signal?: AbortSignal },
+  ): Promise<ModelTurn>;
 }
 
 /**
@@ -38,7 +42,7 @@ export const chatRequest = (
 export const modelClient = (model: ModelRef, endpoint: ChatEndpoint): ModelClient => ({
   modelName: model.id,
   async complete(messages, tools, call) {
-    const raw = await endpoint.send(chatRequest(model, messages, tools, call.seed), { attemptId: call.attemptId, turn: call.turn });
+    const raw = await endpoint.send(chatRequest(model, messages, tools, call.seed), { attemptId: call.attemptId, turn: call.turn }, call.signal);
     const turn = readCompletion(raw, call.turn);
     if (E.isLeft(turn)) throw new ModelCallError(`unreadable model response at turn ${call.turn}: ${turn.left}`, 'malformed');
     return turn.right;

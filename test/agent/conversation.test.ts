@@ -157,6 +157,17 @@ describe('agent conversation with an open-model server (real HTTP, real openai c
     assert.ok(wall.result.summary.steps < 3);
   });
 
+  it('abandons a model call that outlives the wall-time limit', async () => {
+    const { result, llm } = await runScripted({
+      script: [{ ...bash('true'), delayMs: 5_000 }],
+      harness: testHarness({ limits: { wallSeconds: 1 } }),
+      clock: { now: () => Date.now() },
+    });
+    assert.equal(result.summary.exitReason, 'wall_timeout');
+    assert.equal(result.summary.stopDetail, 'during a model call');
+    assert.equal(llm.requests.length, 1);
+  });
+
   it('disabled tools are not offered, and calling one is answered with an error', async () => {
     const h = testHarness();
     const harness = testHarness({ tools: { read_file: { ...h.tools.read_file, enabled: false }, list_dir: { ...h.tools.list_dir, enabled: false } } });

@@ -97,6 +97,7 @@ export const lastMessages = (request: RecordedRequest): string => {
 
 export const startScriptedLlm = async (script: readonly ScriptEntry[]): Promise<ScriptedLlm> => {
   const requests: RecordedRequest[] = [];
+  const delayed = new Set<NodeJS.Timeout>();
   let next = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -119,8 +120,12 @@ export const startScriptedLlm = async (script: readonly ScriptEntry[]): Promise<
       const entry = script[next++];
       if (!entry) return send(500, { error: { message: `script exhausted after ${script.length} replies` } });
       const reply = typeof entry === 'function' ? entry(recorded) : entry;
-      if (reply.delayMs) setTimeout(() => send(reply.status, reply.body), reply.delayMs);
-      else send(reply.status, reply.body);
+      if (!reply.delayMs) return send(reply.status, reply.body);
+      const timer = setTimeout(() => {
+        delayed.delete(timer);
+        send(reply.status, reply.body);
+      }, reply.delayMs);
+      delayed.add(timer);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -131,6 +136,7 @@ export const startScriptedLlm = async (script: readonly ScriptEntry[]): Promise<
     remaining: () => script.length - next,
     close: () =>
       new Promise<void>((resolve) => {
+        delayed.forEach(clearTimeout);
         server.closeAllConnections();
         server.close(() => resolve());
       }),
