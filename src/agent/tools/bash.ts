@@ -16,8 +16,8 @@ const carriesText = (persist: ReadonlySet<PersistFlag>): string => {
 
 /**
  * `bash {command}`: one command per call, a per-call timeout that kills its whole process group,
- * output capped head and tail. `persist` names what carries from one call to the next (nothing: a
- * fresh shell per call).
+ * output capped head and tail. The session decides what carries from one call to the next (when it
+ * persists nothing, every call is a fresh shell).
  */
 export const bashTool = (settings: BashSettings, workdir: string, session: ShellSession): Tool => ({
   spec: functionSpec(
