@@ -233,18 +233,22 @@ export class AgentRun implements RunView {
 
   /** The model wants to finish (a finish call, or a reply without tool calls): accepted unless a policy pushes back. */
   finish(call: ToolCallRequest | null, turn: ModelTurn, place: CallPlace): void {
-    const rejections = this.hook((p) => p.beforeFinish?.(this)).filter(({ policy, effect }) => {
-      this.record(policy, 'beforeFinish', effect, place.stepId);
-      return effect.type === 'reject_finish';
-    });
-    const pushBack = rejections.map(({ effect }) => ('message' in effect ? effect.message : '')).join('\n\n');
+    const pushBacks: { policyId: string; message: string }[] = [];
+    for (const { policy, effect } of this.hook((p) => p.beforeFinish?.(this))) {
+      if (effect.type !== 'reject_finish') this.apply(policy, 'beforeFinish', effect, place.stepId);
+      else {
+        this.record(policy, 'beforeFinish', effect, place.stepId);
+        pushBacks.push({ policyId: policy.id, message: effect.message });
+      }
+    }
+    const pushBack = pushBacks.map((p) => p.message).join('\n\n');
     if (call) {
       const text = pushBack || 'Finished.';
       this.conversation.answer(call.id, text);
       this.trace.result(place.stepId, call.id, text, { status: pushBack ? 'refused' : 'done', ok: !pushBack });
     } else if (pushBack) {
       this.conversation.queue(pushBack);
-      this.queuedBy.push(...rejections.map(({ policy }) => policy.id));
+      this.queuedBy.push(...pushBacks.map((p) => p.policyId));
     }
     if (pushBack) return;
     const summary = call?.args?.summary;

@@ -172,6 +172,18 @@ describe('runtime policies', () => {
     assert.equal(interventions(result, 'PreCompletionCheck').length, 2);
   });
 
+  it('PreCompletionCheck also pushes back a reply that ends without a tool call', async () => {
+    const M = 'Test checklist: check first.';
+    const { result, llm } = await runScripted({
+      script: [call('write_file', { path: 'a', content: 'x' }), completion({ content: 'Done.' }), bash('cat a'), completion({ content: 'Done now.' })],
+      harness: testHarness({ policies: [{ id: 'P6', kind: 'PreCompletionCheck', params: { maxRounds: 2, message: M } }] }),
+    });
+    assert.equal(result.summary.exitReason, 'finished');
+    assert.equal(result.summary.finishSummary, 'Done now.');
+    assert.deepEqual(llm.requests[2].body.messages.at(-1), { role: 'user', content: M });
+    assert.equal(interventions(result, 'PreCompletionCheck').length, 1);
+  });
+
   it('MissingArtifactRecovery names the missing file, and the model recreates it', async () => {
     const M = 'Test wording: a file you need is gone, create it again.';
     const repeater = () =>
