@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /** RFC 8785 (JCS) canonical JSON: sorted keys (by UTF-16 code units), ES number formatting, no whitespace. */
 export const canonicalJson = (value: unknown): string => {
@@ -26,7 +26,9 @@ export const canonicalJson = (value: unknown): string => {
   }
 };
 
-export const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
+/** sha256 hex; the one-shot `crypto.hash` (Node >= 20.12) avoids a Hash object per call on hot paths. */
+export const sha256 = (data: string | Uint8Array): string =>
+  typeof hash === 'function' ? hash('sha256', data as Buffer, 'hex') : createHash('sha256').update(data).digest('hex');
 
 /** sha256 of the canonical JSON of a value: how harnesses, requests and tasks are identified. */
 export const hashOf = (value: unknown): string => sha256(canonicalJson(value));

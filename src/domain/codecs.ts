@@ -81,9 +81,13 @@ export const strict = <R extends t.Props, O extends t.Props = Record<never, neve
 > => {
   const base = optional ? t.intersection([t.type(required), t.partial(optional)], name) : t.type(required, name);
   const known = new Set([...Object.keys(required), ...Object.keys(optional ?? {})]);
+  const closed = (u: unknown): boolean => {
+    for (const k in u as object) if (!known.has(k)) return false;
+    return true;
+  };
   const codec = new t.Type(
     name,
-    (u): u is t.TypeOf<t.TypeC<R>> & Partial<t.TypeOf<t.TypeC<O>>> => base.is(u),
+    (u): u is t.TypeOf<t.TypeC<R>> & Partial<t.TypeOf<t.TypeC<O>>> => base.is(u) && closed(u),
     (u, c) => {
       if (typeof u === 'object' && u !== null && !Array.isArray(u)) {
         for (const k of Object.keys(u)) {

@@ -243,6 +243,10 @@ export const whereText = (w: Where): string => `${w.stream}@${w.revision}`;
  * the revision and the field.
  */
 export const decodeEvent = (where: Where, raw: unknown): E.Either<string, TackEvent> => {
+  // Fast path: a type guard allocates nothing; a full decode runs only to explain a failure.
+  if (EnvelopeShape.is(raw) && raw.type in EventData && raw.metadata.schema <= SCHEMA_VERSION) {
+    if ((EventData[raw.type as EventType] as t.Mixed).is(raw.data)) return E.right(raw as TackEvent);
+  }
   const env = EnvelopeShape.decode(raw);
   if (E.isLeft(env)) return E.left(`${whereText(where)}: malformed event: ${formatDecodeError(env.left)}`);
   const { id, type, data, metadata } = env.right;

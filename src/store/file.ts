@@ -1,6 +1,7 @@
 import {
   closeSync,
   existsSync,
+  fdatasyncSync,
   fstatSync,
   fsyncSync,
   ftruncateSync,
@@ -85,16 +86,17 @@ export const START: ScanPoint = { offset: 0, rev: 0, prev: GENESIS };
  * Check one complete line as the record at `rev` following `prev`; returns its parsed fields or
  * throws a CorruptStoreError naming the stream and revision.
  */
-const checkLine = (stream: string, line: string, rev: number, prev: string) => {
-  if (line.length < HASH_SUFFIX_LEN + 2) throw corrupt(stream, rev, 'record too short');
-  const cut = line.length - HASH_SUFFIX_LEN;
-  if (line.slice(cut, cut + 9) !== ',"hash":"' || !line.endsWith('"}')) throw corrupt(stream, rev, 'record is not in the store format');
-  const body = line.slice(0, cut);
-  const hash = line.slice(cut + 9, line.length - 2);
-  if (sha256(body) !== hash) throw corrupt(stream, rev, 'record hash does not match its content');
+const checkLine = (stream: string, buf: Buffer, start: number, end: number, rev: number, prev: string) => {
+  if (end - start < HASH_SUFFIX_LEN + 2) throw corrupt(stream, rev, 'record too short');
+  const cut = end - HASH_SUFFIX_LEN;
+  const suffix = buf.toString('latin1', cut, end);
+  if (!suffix.startsWith(',"hash":"') || !suffix.endsWith('"}')) throw corrupt(stream, rev, 'record is not in the store format');
+  const hash = suffix.slice(9, 73);
+  // Hash the bytes as stored: no string round trip, so no byte can change unnoticed.
+  if (sha256(buf.subarray(start, cut)) !== hash) throw corrupt(stream, rev, 'record hash does not match its content');
   let rec: { rev: unknown; batch: unknown; prev: unknown; event: unknown };
   try {
-    rec = JSON.parse(line);
+    rec = JSON.parse(buf.toString('utf8', start, end));
   } catch {
     throw corrupt(stream, rev, 'record is not valid JSON');
   }
@@ -123,15 +125,15 @@ export const scanStream = (stream: string, buf: Buffer, from: ScanPoint = START)
     const nl = buf.indexOf(10, pos);
     const rev = from.rev + records.length;
     if (nl < 0) {
-      const tail = buf.toString('utf8', pos, buf.length);
-      const withoutLast = tail.slice(0, -1);
-      if (withoutLast.endsWith('"}') && !tail.endsWith('"}')) {
-        checkLine(stream, withoutLast, rev, prev);
+      const n = buf.length;
+      // A whole record followed by one byte that is not its newline: a changed byte, not a torn write.
+      if (n - pos > 3 && buf[n - 3] === 0x22 && buf[n - 2] === 0x7d) {
+        checkLine(stream, buf, pos, n - 1, rev, prev);
         throw corrupt(stream, rev, 'record terminator changed');
       }
       break;
     }
-    const { hash, batch, event } = checkLine(stream, buf.toString('utf8', pos, nl), rev, prev);
+    const { hash, batch, event } = checkLine(stream, buf, pos, nl, rev, prev);
     if (batch[0] !== expectIndex || (expectIndex > 0 && batch[1] !== batchSize)) throw corrupt(stream, rev, 'batch sequence broken');
     records.push({ rev, batch, prev, hash, event, end: nl + 1 });
     prev = hash;
@@ -256,7 +258,7 @@ export class FileEventStore implements EventStore {
         const bytes = Buffer.from(text, 'utf8');
         let off = 0;
         while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off, null);
-        fsyncSync(fd);
+        fdatasyncSync(fd);
         ino = fstatSync(fd).ino;
         this.tails.set(stream, { ino, point: { offset: goodEnd + bytes.length, rev: head + 1 + events.length, prev } });
       } finally {
@@ -267,13 +269,37 @@ export class FileEventStore implements EventStore {
     });
   }
 
-  async read(stream: string, options: ReadOptions = {}): Promise<RecordedEvent[]> {
-    const { records } = this.scan(stream);
-    return readWindow(records.length, options).map((revision) => {
-      const d = decodeEvent({ stream, revision }, records[revision].event);
+  /**
+   * Decoded streams of this process, keyed by the file's identity (inode, size, change time): a
+   * long-lived process (the loop, a query after the store is open) rereads only a changed file.
+   */
+  private readonly decoded = new Map<string, { key: string; events: RecordedEvent[] }>();
+
+  private decodedStream(stream: string): RecordedEvent[] {
+    const path = this.pathOf(stream);
+    let key: string;
+    try {
+      const st = statSync(path, { bigint: true });
+      key = `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+    const hit = this.decoded.get(stream);
+    if (hit && hit.key === key) return hit.events;
+    const events = this.scan(stream).records.map((r) => {
+      const d = decodeEvent({ stream, revision: r.rev }, r.event);
       if (d._tag === 'Left') throw new CorruptStoreError(`store corrupt at ${d.left}`);
-      return { stream, revision, event: d.right };
+      return { stream, revision: r.rev, event: d.right };
     });
+    this.decoded.set(stream, { key, events });
+    return events;
+  }
+
+  async read(stream: string, options: ReadOptions = {}): Promise<RecordedEvent[]> {
+    const events = this.decodedStream(stream);
+    if (options.from === undefined && options.maxCount === undefined && (options.direction ?? 'forwards') === 'forwards') return events.slice();
+    return readWindow(events.length, options).map((i) => events[i]);
   }
 
   async head(stream: string): Promise<number> {
