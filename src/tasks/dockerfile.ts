@@ -314,7 +314,7 @@ const resolveInstruction = (l: LogicalLine, vars: Readonly<Record<string, string
         else if (k === 'chmod') chmod = expandVariables(v, vars);
         else if (k !== 'link') fail(`${l.keyword} --${k} is not supported`);
       }
-      const args = jsonArray(remainder) ?? words(remainder);
+      const args = jsonArray(remainder)?.map((a) => expandVariables(a, vars)) ?? words(remainder);
       if (args.length < 2) fail(`${l.keyword} needs a source and a destination`);
       const sources = args.slice(0, -1);
       const inline = l.heredocs;

@@ -2,14 +2,15 @@
  * Builds a task's environment without a Docker engine, once per task content, and caches it.
  *
  * Approach (Debian 12's bubblewrap 0.8 has no --overlay): the environment is a host directory that
- * becomes the task root `/` in the sandbox: a copy of the host's /etc and /var (without apt's caches),
- * fresh /root (from /etc/skel), /home, /opt, /srv, /tmp, /app..., and a fresh /usr/local beside it.
+ * becomes the task root `/` in the sandbox: a copy of the host's /etc and /var (without apt's caches,
+ * the host's logs and its services' data), fresh /root (from /etc/skel), /home, /opt, /srv, /tmp,
+ * /app..., and a fresh /usr/local beside it.
  * The host's /usr is bound read-only over it, so the host's Debian stands in for the image. The
  * Dockerfile's instructions are interpreted in order in one sandbox session over that directory:
  * RUN runs there without network, COPY/ADD copy from the task's environment/ folder (bound read-only),
  * WORKDIR creates the folder. Everything a step writes outside /usr lands in the environment directory;
  * a write into /usr fails (read-only), which marks the task unavailable like any failing step.
- * Attempts get a fresh `cp -a` of the directory (about 80 MB, a fraction of a second).
+ * Attempts get a fresh copy of the directory (a few MB; dpkg's database is shared read-only).
  *
  * The known verifier-tooling installs (pip install pytest / pytest-json-ctrf, a verifier venv, the uv
  * installer and uvx) are satisfied by tack's offline stand-ins (assets/offline-tooling, mounted at
@@ -33,13 +34,14 @@ import {
   removeTree,
   SandboxEventLog,
   SandboxSession,
+  type Bind,
   type SandboxLayout,
   type SandboxMode,
 } from './sandbox.js';
 import type { ExecResult } from '../agent/workspace.js';
 
 /** Bumped when the layout of a prepared environment changes, so old caches are not reused. */
-const ENVIRONMENT_FORMAT = 'tack-env-1';
+const ENVIRONMENT_FORMAT = 'tack-env-2';
 
 export interface PreparedEnvironment {
   readonly status: 'ready';
@@ -214,13 +216,14 @@ const seedRoot = async (rootfs: string, usrLocal: string): Promise<void> => {
   }
   const copy = await runHost('cp', ['-a', '/etc', join(rootfs, 'etc')]);
   if (copy.code !== 0) throw new Error(`tack: cannot copy the host's /etc: ${copy.output.trim()}`);
-  // apt's package caches and lists are large and useless offline; a Docker image ships without them too.
-  const tar = await runHost('sh', [
-    '-c',
-    'tar -C / --exclude=./var/cache/apt/archives/* --exclude=./var/cache/apt/*.bin --exclude=./var/lib/apt/lists/* --exclude=./var/tmp/* -cf - ./var | tar -C "$1" -xf -',
-    'sh',
-    rootfs,
-  ]);
+  // apt's caches and lists are large and useless offline, and the host's logs and its services' data
+  // (/var/lib folders owned by a service user, e.g. a database cluster) are not part of a Debian image.
+  const excludes = ['./var/cache/apt/archives/*', './var/cache/apt/*.bin', './var/lib/apt/lists/*', './var/tmp/*', './var/log/*'];
+  for (const name of await readdir('/var/lib').catch(() => [] as string[])) {
+    const st = await lstat(join('/var/lib', name));
+    if (st.isDirectory() && st.uid !== 0) excludes.push(`./var/lib/${name}/*`);
+  }
+  const tar = await runHost('sh', ['-c', 'dest="$1"; shift; tar -C / "$@" -cf - ./var | tar -C "$dest" -xf -', 'sh', rootfs, ...excludes.map((e) => `--exclude=${e}`)]);
   if (tar.code !== 0) throw new Error(`tack: cannot copy the host's /var: ${tar.output.trim()}`);
   for (const name of await readdir('/etc/skel').catch(() => [] as string[])) {
     await runHost('cp', ['-a', join('/etc/skel', name), join(rootfs, 'root', name)]);
@@ -541,18 +544,27 @@ const lastWorkdir = (instructions: ReturnType<typeof parseDockerfile>): string |
   return w;
 };
 
-/** Copies a prepared environment for one attempt (a private, writable task root). */
-export const copyEnvironment = async (env: PreparedEnvironment, attemptDir: string): Promise<{ rootfs: string; usrLocal: string }> => {
+/**
+ * dpkg's database is shared read-only by all attempts (a third of the copy): nothing can install a
+ * package anyway, since /usr is the host's, read-only.
+ */
+const SHARED_READ_ONLY = ['var/lib/dpkg'];
+
+/** Copies a prepared environment for one attempt (a private, writable task root) and names what it shares read-only. */
+export const copyEnvironment = async (env: PreparedEnvironment, attemptDir: string): Promise<{ rootfs: string; usrLocal: string; binds: Bind[] }> => {
   const rootfs = join(attemptDir, 'rootfs');
   const usrLocal = join(attemptDir, 'usr-local');
-  for (const [from, to] of [
-    [env.rootfs, rootfs],
-    [env.usrLocal, usrLocal],
-  ] as const) {
-    const r = await runHost('cp', ['-a', '--reflink=auto', from, to]);
-    if (r.code !== 0) throw new Error(`tack: cannot copy the prepared environment ${from}: ${r.output.trim()}`);
+  const binds: Bind[] = [];
+  for (const shared of SHARED_READ_ONLY) {
+    if (existsSync(join(env.rootfs, shared))) binds.push({ source: join(env.rootfs, shared), target: `/${shared}`, readOnly: true });
   }
-  return { rootfs, usrLocal };
+  await mkdir(rootfs);
+  const excludes = binds.map((b) => `--exclude=.${b.target}`);
+  const tar = await runHost('sh', ['-c', 'src="$1"; dest="$2"; shift 2; tar -C "$src" "$@" -cf - . | tar -C "$dest" -xf -', 'sh', env.rootfs, rootfs, ...excludes]);
+  if (tar.code !== 0) throw new Error(`tack: cannot copy the prepared environment ${env.rootfs}: ${tar.output.trim()}`);
+  const cp = await runHost('cp', ['-a', env.usrLocal, usrLocal]);
+  if (cp.code !== 0) throw new Error(`tack: cannot copy the prepared environment ${env.usrLocal}: ${cp.output.trim()}`);
+  return { rootfs, usrLocal, binds };
 };
 
 /** Copies a task folder's files (tests, solution) into a host staging folder. */

@@ -11,7 +11,7 @@ import type { ExecResult } from '../agent/workspace.js';
 import type { Task } from './loader.js';
 import { copyTree, describeSubstitution, takeToolingLog, TOOLING_LOG, TOOLING_MOUNT, type PreparedEnvironment } from './environment.js';
 import { OFFLINE_TOOLING_DIR } from './assets.js';
-import { LocalWorkspace, PathMap, removeTree, SandboxEventLog, SandboxSession, type SandboxMode } from './sandbox.js';
+import { LocalWorkspace, PathMap, removeTree, SandboxEventLog, SandboxSession, type Bind, type SandboxMode } from './sandbox.js';
 
 export type RewardSource = 'reward.txt' | 'reward.json' | 'exit_code' | 'timeout';
 
@@ -28,7 +28,17 @@ export interface VerifierResult {
   readonly substitutions: readonly string[];
   /** Tooling installs the verifier needed that tack cannot satisfy offline. */
   readonly refused: readonly string[];
+  /** The CTRF report the tests wrote to /logs/verifier/ctrf.json, summarised (null when none). */
+  readonly ctrf: CtrfSummary | null;
   readonly notes: readonly string[];
+}
+
+export interface CtrfSummary {
+  readonly tests: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly failedTests: readonly { readonly name: string; readonly message: string }[];
 }
 
 /** Where one attempt lives on the host. */
@@ -36,6 +46,8 @@ export interface AttemptPaths {
   readonly dir: string;
   readonly rootfs: string;
   readonly usrLocal: string;
+  /** Parts of the prepared environment shared read-only by every attempt. */
+  readonly binds: readonly Bind[];
 }
 
 const EXCERPT_HEAD = 1500;
@@ -90,6 +102,30 @@ export const readReward = async (verifierLogs: string): Promise<{ reward: number
   return { reward: null, note: null };
 };
 
+/** Summarises a CTRF report (results.summary and the failed tests), or null when there is none usable. */
+export const readCtrf = async (file: string): Promise<CtrfSummary | null> => {
+  const text = await readRegularFile(file);
+  if (text === null) return null;
+  try {
+    const report = JSON.parse(text) as { results?: { summary?: Record<string, unknown>; tests?: { name?: unknown; status?: unknown; message?: unknown }[] } };
+    const summary = report.results?.summary;
+    const tests = report.results?.tests;
+    if (summary === undefined || !Array.isArray(tests)) return null;
+    const count = (k: string): number => (typeof summary[k] === 'number' ? (summary[k] as number) : 0);
+    return {
+      tests: count('tests'),
+      passed: count('passed'),
+      failed: count('failed'),
+      skipped: count('skipped'),
+      failedTests: tests
+        .filter((t) => t.status === 'failed')
+        .map((t) => ({ name: String(t.name ?? ''), message: String(t.message ?? '').slice(0, 500) })),
+    };
+  } catch {
+    return null;
+  }
+};
+
 const rewriteTextFiles = async (dir: string, paths: PathMap): Promise<void> => {
   for (const name of await readdir(dir)) {
     const p = join(dir, name);
@@ -140,6 +176,7 @@ export const runVerifier = async (o: VerifierOptions): Promise<VerifierResult> =
         rootfs: o.attempt.rootfs,
         usrLocal: o.attempt.usrLocal,
         binds: [
+          ...o.attempt.binds,
           { source: testsDir, target: '/tests', readOnly: false },
           { source: logsDir, target: '/logs', readOnly: false },
           { source: join(OFFLINE_TOOLING_DIR, 'bin'), target: `${TOOLING_MOUNT}/bin`, readOnly: true },
@@ -170,7 +207,15 @@ export const runVerifier = async (o: VerifierOptions): Promise<VerifierResult> =
   const records = await takeToolingLog(toolingLog);
   const substitutions = records.filter((r) => r.kind === 'substituted').map(describeSubstitution);
   const refused = records.filter((r) => r.kind === 'refused').map((r) => `${r.detail} (for: ${r.command})`);
-  const base = { exitCode: result.exitCode, timedOut: result.timedOut, durationMs: result.durationMs, excerpt: excerptOf(result.output), substitutions, refused };
+  const base = {
+    exitCode: result.exitCode,
+    timedOut: result.timedOut,
+    durationMs: result.durationMs,
+    excerpt: excerptOf(result.output),
+    substitutions,
+    refused,
+    ctrf: await readCtrf(join(verifierLogs, 'ctrf.json')),
+  };
   if (result.timedOut) {
     notes.push(`verifier killed after its timeout of ${timeoutSec} s`);
     return { ...base, reward: 0, rewardSource: 'timeout', notes };
