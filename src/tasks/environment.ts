@@ -41,7 +41,7 @@ import {
 import type { ExecResult } from '../agent/workspace.js';
 
 /** Bumped when the layout of a prepared environment changes, so old caches are not reused. */
-const ENVIRONMENT_FORMAT = 'tack-env-2';
+const ENVIRONMENT_FORMAT = 'tack-env-3';
 
 export interface PreparedEnvironment {
   readonly status: 'ready';
@@ -214,22 +214,56 @@ const seedRoot = async (rootfs: string, usrLocal: string): Promise<void> => {
     if (e.kind === 'link') await symlink(e.target, join(rootfs, e.name));
     else await mkdir(join(rootfs, e.name));
   }
-  const copy = await runHost('cp', ['-a', '/etc', join(rootfs, 'etc')]);
-  if (copy.code !== 0) throw new Error(`tack: cannot copy the host's /etc: ${copy.output.trim()}`);
-  // apt's caches and lists are large and useless offline, and the host's logs and its services' data
-  // (/var/lib folders owned by a service user, e.g. a database cluster) are not part of a Debian image.
-  const excludes = ['./var/cache/apt/archives/*', './var/cache/apt/*.bin', './var/lib/apt/lists/*', './var/tmp/*', './var/log/*'];
+  // Not copied: the host's secrets (password hashes, private keys; replaced by locked accounts below),
+  // apt's caches and lists (large, useless offline), the host's logs, and its services' data (/var/lib
+  // folders owned by a service user, e.g. a database cluster): none of these is part of a Debian image.
+  const excludes = [
+    './etc/shadow',
+    './etc/shadow-',
+    './etc/gshadow',
+    './etc/gshadow-',
+    './etc/.pwd.lock',
+    './etc/security/opasswd',
+    './etc/ssl/private/*',
+    './etc/ssh/ssh_host_*',
+    './var/cache/apt/archives/*',
+    './var/cache/apt/*.bin',
+    './var/lib/apt/lists/*',
+    './var/tmp/*',
+    './var/log/*',
+  ];
   for (const name of await readdir('/var/lib').catch(() => [] as string[])) {
     const st = await lstat(join('/var/lib', name));
     if (st.isDirectory() && st.uid !== 0) excludes.push(`./var/lib/${name}/*`);
   }
-  const tar = await runHost('sh', ['-c', 'dest="$1"; shift; tar -C / "$@" -cf - ./var | tar -C "$dest" -xf -', 'sh', rootfs, ...excludes.map((e) => `--exclude=${e}`)]);
-  if (tar.code !== 0) throw new Error(`tack: cannot copy the host's /var: ${tar.output.trim()}`);
+  // Unprivileged, some host files are unreadable: they are left out, as they are invisible to this user anyway.
+  const tar = await runHost('sh', [
+    '-c',
+    'dest="$1"; shift; tar -C / --ignore-failed-read "$@" -cf - ./etc ./var 2>/dev/null | tar -C "$dest" -xf -',
+    'sh',
+    rootfs,
+    ...excludes.map((e) => `--exclude=${e}`),
+  ]);
+  if (tar.code !== 0) throw new Error(`tack: cannot copy the host's /etc and /var: ${tar.output.trim()}`);
+  await writeLockedShadow(rootfs);
   for (const name of await readdir('/etc/skel').catch(() => [] as string[])) {
     await runHost('cp', ['-a', join('/etc/skel', name), join(rootfs, 'root', name)]);
   }
   await mkdir(usrLocal);
   for (const d of USR_LOCAL_DIRS) await mkdir(join(usrLocal, d));
+};
+
+/** /etc/shadow and /etc/gshadow with every account locked (the host's password hashes stay on the host). */
+const writeLockedShadow = async (rootfs: string): Promise<void> => {
+  const names = async (file: string): Promise<string[]> =>
+    (await readFile(join(rootfs, 'etc', file), 'utf8').catch(() => ''))
+      .split('\n')
+      .map((l) => l.split(':')[0])
+      .filter((n) => n !== '');
+  const shadow = (await names('passwd')).map((n) => `${n}:*:19000:0:99999:7:::\n`).join('');
+  const gshadow = (await names('group')).map((n) => `${n}:*::\n`).join('');
+  await writeFile(join(rootfs, 'etc', 'shadow'), shadow, { mode: 0o640 });
+  await writeFile(join(rootfs, 'etc', 'gshadow'), gshadow, { mode: 0o640 });
 };
 
 const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
