@@ -5,12 +5,13 @@
  * becomes the task root `/` in the sandbox: a copy of the host's /etc and /var (without apt's caches,
  * the host's logs and its services' data), fresh /root (from /etc/skel), /home, /opt, /srv, /tmp,
  * /app..., and a fresh /usr/local beside it.
- * The host's /usr is bound read-only over it, so the host's Debian stands in for the image. The
+ * The host's /usr (and dpkg's database, which describes it) is bound read-only over it, so the host's
+ * Debian stands in for the image. The
  * Dockerfile's instructions are interpreted in order in one sandbox session over that directory:
  * RUN runs there without network, COPY/ADD copy from the task's environment/ folder (bound read-only),
  * WORKDIR creates the folder. Everything a step writes outside /usr lands in the environment directory;
  * a write into /usr fails (read-only), which marks the task unavailable like any failing step.
- * Attempts get a fresh copy of the directory (a few MB; dpkg's database is shared read-only).
+ * Attempts get a fresh copy of the directory (about 10 MB).
  *
  * The known verifier-tooling installs (pip install pytest / pytest-json-ctrf, a verifier venv, the uv
  * installer and uvx) are satisfied by tack's offline stand-ins (assets/offline-tooling, mounted at
@@ -34,14 +35,13 @@ import {
   removeTree,
   SandboxEventLog,
   SandboxSession,
-  type Bind,
   type SandboxLayout,
   type SandboxMode,
 } from './sandbox.js';
 import type { ExecResult } from '../agent/workspace.js';
 
 /** Bumped when the layout of a prepared environment changes, so old caches are not reused. */
-const ENVIRONMENT_FORMAT = 'tack-env-3';
+const ENVIRONMENT_FORMAT = 'tack-env-4';
 
 export interface PreparedEnvironment {
   readonly status: 'ready';
@@ -215,8 +215,9 @@ const seedRoot = async (rootfs: string, usrLocal: string): Promise<void> => {
     else await mkdir(join(rootfs, e.name));
   }
   // Not copied: the host's secrets (password hashes, private keys; replaced by locked accounts below),
-  // apt's caches and lists (large, useless offline), the host's logs, and its services' data (/var/lib
-  // folders owned by a service user, e.g. a database cluster): none of these is part of a Debian image.
+  // apt's caches and lists (large, useless offline), dpkg's database (the sandbox binds the host's,
+  // read-only, as it describes the host's /usr), the host's logs, and its services' data (/var/lib
+  // folders owned by a service user, e.g. a database cluster): none of these belongs in a task root.
   const excludes = [
     './etc/shadow',
     './etc/shadow-',
@@ -229,6 +230,7 @@ const seedRoot = async (rootfs: string, usrLocal: string): Promise<void> => {
     './var/cache/apt/archives/*',
     './var/cache/apt/*.bin',
     './var/lib/apt/lists/*',
+    './var/lib/dpkg/*',
     './var/tmp/*',
     './var/log/*',
   ];
@@ -578,27 +580,18 @@ const lastWorkdir = (instructions: ReturnType<typeof parseDockerfile>): string |
   return w;
 };
 
-/**
- * dpkg's database is shared read-only by all attempts (a third of the copy): nothing can install a
- * package anyway, since /usr is the host's, read-only.
- */
-const SHARED_READ_ONLY = ['var/lib/dpkg'];
-
-/** Copies a prepared environment for one attempt (a private, writable task root) and names what it shares read-only. */
-export const copyEnvironment = async (env: PreparedEnvironment, attemptDir: string): Promise<{ rootfs: string; usrLocal: string; binds: Bind[] }> => {
+/** Copies a prepared environment for one attempt: a private, writable task root and /usr/local. */
+export const copyEnvironment = async (env: PreparedEnvironment, attemptDir: string): Promise<{ rootfs: string; usrLocal: string }> => {
   const rootfs = join(attemptDir, 'rootfs');
   const usrLocal = join(attemptDir, 'usr-local');
-  const binds: Bind[] = [];
-  for (const shared of SHARED_READ_ONLY) {
-    if (existsSync(join(env.rootfs, shared))) binds.push({ source: join(env.rootfs, shared), target: `/${shared}`, readOnly: true });
+  for (const [from, to] of [
+    [env.rootfs, rootfs],
+    [env.usrLocal, usrLocal],
+  ] as const) {
+    const r = await runHost('cp', ['-a', from, to]);
+    if (r.code !== 0) throw new Error(`tack: cannot copy the prepared environment ${from}: ${r.output.trim()}`);
   }
-  await mkdir(rootfs);
-  const excludes = binds.map((b) => `--exclude=.${b.target}`);
-  const tar = await runHost('sh', ['-c', 'src="$1"; dest="$2"; shift 2; tar -C "$src" "$@" -cf - . | tar -C "$dest" -xf -', 'sh', env.rootfs, rootfs, ...excludes]);
-  if (tar.code !== 0) throw new Error(`tack: cannot copy the prepared environment ${env.rootfs}: ${tar.output.trim()}`);
-  const cp = await runHost('cp', ['-a', env.usrLocal, usrLocal]);
-  if (cp.code !== 0) throw new Error(`tack: cannot copy the prepared environment ${env.usrLocal}: ${cp.output.trim()}`);
-  return { rootfs, usrLocal, binds };
+  return { rootfs, usrLocal };
 };
 
 /** Copies a task folder's files (tests, solution) into a host staging folder. */

@@ -222,7 +222,7 @@ const runResolvedAttempt = async <D>(
     let workspace: Workspace & { close(): Promise<void> };
     try {
       if (sandbox.mode === 'bubblewrap') {
-        const session = await SandboxSession.start(sandbox.bwrap!, { rootfs: paths.rootfs, usrLocal: paths.usrLocal, binds: paths.binds }, runtimeEnv, env.workdir);
+        const session = await SandboxSession.start(sandbox.bwrap!, { rootfs: paths.rootfs, usrLocal: paths.usrLocal, binds: [] }, runtimeEnv, env.workdir);
         workspace = new SandboxWorkspace(session, events);
       } else {
         await mkdir(join(dir, 'home'), { recursive: true });

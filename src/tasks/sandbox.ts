@@ -2,7 +2,8 @@
  * Bubblewrap sandboxes for task environments, and the Workspace (src/agent/workspace.ts) over them.
  *
  * A task root is a host directory (the prepared environment's private copy) bound at `/`, with the
- * host's /usr read-only over it (the host's Debian stands in for the image) and a private /usr/local.
+ * host's /usr and dpkg database read-only over it (the host's Debian stands in for the image) and a
+ * private /usr/local.
  * Nothing else of the host is visible: not /root, /home, /tmp, /opt, nor the project. The network
  * namespace has only loopback; there are new pid, ipc and uts namespaces; /proc is read-only; all
  * capabilities are dropped except a container-like set that cannot mount or reach the host
@@ -139,6 +140,8 @@ export const bwrapArguments = (
   runningAsRoot: boolean,
 ): string[] => {
   const args = ['--bind', layout.rootfs, '/', '--ro-bind', '/usr', '/usr', '--bind', layout.usrLocal, '/usr/local'];
+  // dpkg's database describes the host's /usr: shared read-only (nothing can install a package anyway).
+  args.push('--ro-bind-try', '/var/lib/dpkg', '/var/lib/dpkg');
   // Links were recreated in the task root when it was prepared; directories are bound read-only.
   for (const e of hostEntries) if (e.kind === 'dir') args.push('--ro-bind', '/' + e.name, '/' + e.name);
   args.push('--proc', '/proc', '--remount-ro', '/proc', '--dev', '/dev');
@@ -170,7 +173,7 @@ export const sandboxSettings = (mode: SandboxMode, limits: { cpus: number | null
     ? {
         mode,
         network: 'none: own network namespace with loopback only',
-        filesystem: "task root is a private copy of the prepared environment (writable, discarded after the attempt); the host's /usr is read-only",
+        filesystem: "task root is a private copy of the prepared environment (writable, discarded after the attempt); the host's /usr and dpkg database are read-only",
         hidden: 'host /root, /home, /tmp, /opt, /usr/local, /etc, /var and every other host path (fresh task-local ones instead)',
         processes: 'own pid namespace; a command is killed with its process group at its timeout; every process is killed when the session ends',
         capabilities: `${CAPABILITIES.join(',')} (no CAP_SYS_ADMIN, CAP_MKNOD); /proc read-only`,

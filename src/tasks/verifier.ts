@@ -11,7 +11,7 @@ import type { ExecResult } from '../agent/workspace.js';
 import type { Task } from './loader.js';
 import { copyTree, describeSubstitution, takeToolingLog, TOOLING_LOG, TOOLING_MOUNT, type PreparedEnvironment } from './environment.js';
 import { OFFLINE_TOOLING_DIR } from './assets.js';
-import { LocalWorkspace, PathMap, removeTree, SandboxEventLog, SandboxSession, type Bind, type SandboxMode } from './sandbox.js';
+import { LocalWorkspace, PathMap, removeTree, SandboxEventLog, SandboxSession, type SandboxMode } from './sandbox.js';
 
 export type RewardSource = 'reward.txt' | 'reward.json' | 'exit_code' | 'timeout';
 
@@ -46,8 +46,6 @@ export interface AttemptPaths {
   readonly dir: string;
   readonly rootfs: string;
   readonly usrLocal: string;
-  /** Parts of the prepared environment shared read-only by every attempt. */
-  readonly binds: readonly Bind[];
 }
 
 const EXCERPT_HEAD = 1500;
@@ -176,7 +174,6 @@ export const runVerifier = async (o: VerifierOptions): Promise<VerifierResult> =
         rootfs: o.attempt.rootfs,
         usrLocal: o.attempt.usrLocal,
         binds: [
-          ...o.attempt.binds,
           { source: testsDir, target: '/tests', readOnly: false },
           { source: logsDir, target: '/logs', readOnly: false },
           { source: join(OFFLINE_TOOLING_DIR, 'bin'), target: `${TOOLING_MOUNT}/bin`, readOnly: true },
