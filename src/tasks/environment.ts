@@ -413,7 +413,7 @@ const build = async (task: Task, options: PrepareOptions, buildDir: string): Pro
     finalWorkdirMustBe = workdir;
     await mkdir(join(rootfs, ...workdir.split('/').filter((s) => s !== '')), { recursive: true });
     const paths = new PathMap({ [workdir]: join(rootfs, workdir), [CONTEXT_MOUNT]: context });
-    const ws = new LocalWorkspace('/', paths, { ...BASE_ENV, HOME: join(buildDir, 'home') }, new SandboxEventLog());
+    const ws = new LocalWorkspace(workdir, paths, { ...BASE_ENV, HOME: join(buildDir, 'home') }, new SandboxEventLog());
     await mkdir(join(buildDir, 'home'));
     runStep = (command, env, timeoutSec) => ws.exec(command, { timeoutSec, env: { ...env, HOME: join(buildDir, 'home') } });
     close = async () => {

@@ -258,7 +258,8 @@ export class SandboxSession {
     readonly workdir: string,
   ) {
     this.exitPromise = new Promise((resolve) => {
-      child.once('exit', () => {
+      const ended = (): void => {
+        if (this.exited) return;
         this.exited = true;
         const err = new SandboxError(`sandbox session ended${this.stderrTail ? ': ' + this.stderrTail.trim().split('\n').slice(-3).join(' | ') : ''}`);
         for (const p of this.pending.values()) {
@@ -267,8 +268,12 @@ export class SandboxSession {
         }
         this.pending.clear();
         resolve();
-      });
+      };
+      child.once('exit', ended);
+      child.once('error', ended);
     });
+    // A write racing the sandbox's death must not crash tack: the pending request fails instead.
+    child.stdin.on('error', () => undefined);
     child.stderr.on('data', (d: Buffer) => {
       this.stderrTail = (this.stderrTail + d.toString('utf8')).slice(-4000);
     });
@@ -346,6 +351,7 @@ export class SandboxSession {
   }
 
   async exec(command: string, options: { timeoutSec: number; env?: Readonly<Record<string, string>>; cwd?: string }): Promise<ExecResult> {
+    if (!(options.timeoutSec > 0 && Number.isFinite(options.timeoutSec))) throw new RangeError(`exec timeoutSec must be a positive number, got ${options.timeoutSec}`);
     const reply = await this.request(
       { op: 'exec', command, timeoutSec: options.timeoutSec, env: options.env ?? {}, cwd: options.cwd ?? this.workdir },
       (options.timeoutSec + HOST_GRACE_SEC) * 1000,

@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { loadTask } from '../../src/tasks/loader.js';
 import { runTasks, type AgentFn } from '../../src/tasks/runner.js';
 import { nullAgent, oracleAgent } from '../../src/tasks/reference-agents.js';
-import { resolveSandboxMode, SandboxError, UNSAFE_WARNING, WorkspaceFileError } from '../../src/tasks/sandbox.js';
+import { resolveSandboxMode, SandboxError, SandboxSession, UNSAFE_WARNING, WorkspaceFileError } from '../../src/tasks/sandbox.js';
+import { copyEnvironment, prepareEnvironment } from '../../src/tasks/environment.js';
 import { fixtureTask, repoRoot, tempDir } from './fixtures.js';
 
 const hostProcessesWith = (marker: string): string[] =>
@@ -118,6 +119,34 @@ describe('sandbox', () => {
       assert.match(notes, /sandbox processes killed at close: /);
     } finally {
       await rm(marker, { force: true });
+    }
+  });
+
+  it('bounds what a command prints, returns when the command ends even if a background process writes on, and kills at the timeout', async () => {
+    const task = loadTask(fixtureTask('done-file'));
+    const sandbox = resolveSandboxMode();
+    const env = await prepareEnvironment(task, { ...sandbox, cacheDir });
+    assert.ok(env.status === 'ready');
+    const { dir, cleanup: done } = await tempDir('session');
+    const paths = await copyEnvironment(env, dir);
+    const session = await SandboxSession.start(sandbox.bwrap!, { ...paths, binds: [] }, env.env, env.workdir);
+    try {
+      const huge = await session.exec("head -c 20000000 /dev/zero | tr '\\0' a; echo; echo end", { timeoutSec: 60 });
+      assert.equal(huge.exitCode, 0);
+      assert.ok(huge.output.length < 17_000_000, 'head and tail only');
+      assert.match(huge.output, /\[\.\.\. \d+ bytes elided by the sandbox \.\.\.\]/);
+      assert.ok(huge.output.endsWith('a\nend\n'));
+      const chatty = await session.exec('(while true; do echo background; sleep 0.01; done) & echo main', { timeoutSec: 30 });
+      assert.equal(chatty.timedOut, false);
+      assert.match(chatty.output, /^main\n/);
+      const hung = await session.exec('echo before; sleep 600', { timeoutSec: 1 });
+      assert.deepEqual([hung.exitCode, hung.timedOut, hung.output], [null, true, 'before\n']);
+      const failed = await session.exec('exit 3', { timeoutSec: 5 });
+      assert.equal(failed.exitCode, 3);
+      assert.equal((await session.exec('pwd; echo $TZ $LC_ALL $HOME $PATH', { timeoutSec: 5 })).output, '/app\nUTC C /root /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n');
+    } finally {
+      await session.close();
+      await done();
     }
   });
 

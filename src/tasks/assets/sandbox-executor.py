@@ -8,12 +8,14 @@ Protocol: one JSON object per line on stdin (requests) and stdout (replies, matc
   {"id", "op": "processes"}                     -> {"id", "processes": [{"pid", "command"}]}
 Failures reply {"id", "error", "code"}. Each command runs in its own session and process group, so a
 timeout kills the whole group; background processes it leaves outlive it (as in a container) until
-the host ends the session, which ends the pid namespace.
+the host ends the session, which ends the pid namespace. A command's output is a pipe read until the
+command exits; what background processes write later is drained and dropped.
 """
 import base64
 import errno
 import json
 import os
+import select
 import signal
 import stat
 import subprocess
@@ -21,8 +23,11 @@ import sys
 import threading
 import time
 
-# Protects the host process's memory from a runaway command; the agent's tools cap far lower.
-OUTPUT_LIMIT = 16 * 1024 * 1024
+# Output kept per command: its head and tail (memory stays bounded however much a command prints;
+# the agent's tools cap far lower).
+OUTPUT_HALF = 8 * 1024 * 1024
+# How often a command whose output pipe stays open (a background process holds it) is checked for exit.
+POLL_SEC = 0.05
 
 write_lock = threading.Lock()
 
@@ -34,25 +39,52 @@ def reply(obj):
         sys.stdout.flush()
 
 
-def read_output(fd):
-    size = os.fstat(fd).st_size
-    if size <= OUTPUT_LIMIT:
-        data = os.pread(fd, size, 0)
-    else:
-        half = OUTPUT_LIMIT // 2
-        elided = size - 2 * half
-        data = os.pread(fd, half, 0) + b"\n[... %d bytes elided by the sandbox ...]\n" % elided + os.pread(fd, half, size - half)
-    return data.decode("utf-8", errors="replace")
+class Capture:
+    """Head and tail of a command's output."""
+
+    def __init__(self):
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.total = 0
+
+    def add(self, chunk):
+        self.total += len(chunk)
+        room = OUTPUT_HALF - len(self.head)
+        if room > 0:
+            self.head += chunk[:room]
+            chunk = chunk[room:]
+        if chunk:
+            self.tail += chunk
+            if len(self.tail) > OUTPUT_HALF:
+                del self.tail[: len(self.tail) - OUTPUT_HALF]
+
+    def text(self):
+        elided = self.total - len(self.head) - len(self.tail)
+        data = bytes(self.head)
+        if elided > 0:
+            data += b"\n[... %d bytes elided by the sandbox ...]\n" % elided
+        return (data + bytes(self.tail)).decode("utf-8", errors="replace")
+
+
+def drain_forever(fd):
+    """Reads and discards what background processes still write, so they never block or get SIGPIPE."""
+    try:
+        while os.read(fd, 65536):
+            pass
+    except OSError:
+        pass
+    os.close(fd)
 
 
 def run_command(req, default_cwd):
-    fd = os.memfd_create("tack-output")
     env = dict(os.environ)
     env.update(req.get("env") or {})
     cwd = req.get("cwd") or default_cwd
+    capture = Capture()
     if not os.path.isdir(cwd):
-        os.write(fd, b"tack: working directory %s does not exist; running in /\n" % cwd.encode())
+        capture.add(b"tack: working directory %s does not exist; running in /\n" % cwd.encode())
         cwd = "/"
+    read_fd, write_fd = os.pipe()
     started = time.monotonic()
     try:
         proc = subprocess.Popen(
@@ -60,31 +92,56 @@ def run_command(req, default_cwd):
             cwd=cwd,
             env=env,
             stdin=subprocess.DEVNULL,
-            stdout=fd,
-            stderr=fd,
+            stdout=write_fd,
+            stderr=write_fd,
             start_new_session=True,
             close_fds=True,
         )
     except OSError as e:
-        os.close(fd)
+        os.close(read_fd)
+        os.close(write_fd)
         return {"exitCode": None, "output": "tack: could not start bash: %s" % e, "timedOut": False, "durationMs": 0}
+    os.close(write_fd)
+    deadline = started + req["timeoutSec"]
     timed_out = False
-    try:
-        code = proc.wait(timeout=req["timeoutSec"])
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait()
-        code = None
+    eof = False
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            timed_out = True
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait()
+            break
+        ready, _, _ = select.select([read_fd], [], [], min(left, POLL_SEC))
+        if ready:
+            chunk = os.read(read_fd, 65536)
+            if not chunk:
+                eof = True
+                proc.wait()
+                break
+            capture.add(chunk)
+        if proc.poll() is not None:
+            break
+    if not eof:
+        # Take what is already written (for a moment at most: a background process may write on),
+        # then leave the pipe to a drainer.
+        until = time.monotonic() + POLL_SEC
+        while time.monotonic() < until and select.select([read_fd], [], [], 0)[0]:
+            chunk = os.read(read_fd, 65536)
+            if not chunk:
+                eof = True
+                break
+            capture.add(chunk)
+    if eof:
+        os.close(read_fd)
+    else:
+        threading.Thread(target=drain_forever, args=(read_fd,), daemon=True).start()
     duration = int((time.monotonic() - started) * 1000)
-    output = read_output(fd)
-    os.close(fd)
-    if code is not None and code < 0:
-        code = None
-    return {"exitCode": code, "output": output, "timedOut": timed_out, "durationMs": duration}
+    code = None if timed_out or proc.returncode < 0 else proc.returncode
+    return {"exitCode": code, "output": capture.text(), "timedOut": timed_out, "durationMs": duration}
 
 
 def absolute(path, default_cwd):
