@@ -144,6 +144,15 @@ describe('sandbox', () => {
       const failed = await session.exec('exit 3', { timeoutSec: 5 });
       assert.equal(failed.exitCode, 3);
       assert.equal((await session.exec('pwd; echo $TZ $LC_ALL $HOME $PATH', { timeoutSec: 5 })).output, '/app\nUTC C /root /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n');
+      // No way back to the host: /proc (and so the host's sysctls) is read-only, no CAP_SYS_ADMIN, no remount.
+      assert.match((await session.exec('awk \'$2=="/proc"{print $4}\' /proc/mounts', { timeoutSec: 5 })).output, /^ro,/);
+      const capEff = /CapEff:\s+([0-9a-f]+)/.exec((await session.exec('cat /proc/self/status', { timeoutSec: 5 })).output);
+      assert.ok(capEff !== null);
+      const CAP_SYS_ADMIN = 21n;
+      const CAP_MKNOD = 27n;
+      assert.equal((BigInt('0x' + capEff[1]) >> CAP_SYS_ADMIN) & 1n, 0n);
+      assert.equal((BigInt('0x' + capEff[1]) >> CAP_MKNOD) & 1n, 0n);
+      assert.notEqual((await session.exec('mount -o remount,rw,bind /usr', { timeoutSec: 5 })).exitCode, 0);
     } finally {
       await session.close();
       await done();
