@@ -1,0 +1,123 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadTask } from '../../src/tasks/loader.js';
+import { runTasks, seedFor, type AgentFn } from '../../src/tasks/runner.js';
+import { oracleAgent } from '../../src/tasks/reference-agents.js';
+import { copyFixtures, fixtureTask, tempDir } from './fixtures.js';
+
+/** Command lines of the host's processes that contain a marker. */
+const hostProcessesWith = (marker: string): string[] =>
+  readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .flatMap((pid) => {
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+        return cmd.includes(marker) ? [cmd] : [];
+      } catch {
+        return [];
+      }
+    });
+
+describe('runner', () => {
+  let cacheDir = '';
+  let cleanup: () => Promise<void> = async () => undefined;
+  before(async () => {
+    ({ dir: cacheDir, cleanup } = await tempDir('runner-cache'));
+  });
+  after(() => cleanup());
+
+  it('runs N attempts with concurrency 2, each in its own fresh copy of /app', async () => {
+    const task = loadTask(fixtureTask('done-file'));
+    let running = 0;
+    let maxRunning = 0;
+    let arrived = 0;
+    let releaseBoth: () => void = () => undefined;
+    const bothArrived = new Promise<void>((resolve) => (releaseBoth = resolve));
+    const seen: { attempt: number; before: string; after: string; seed: number }[] = [];
+    const agent: AgentFn = async ({ workspace, attempt, seed }) => {
+      running += 1;
+      maxRunning = Math.max(maxRunning, running);
+      const before = (await workspace.exec('ls /app; cat /app/mark 2>/dev/null || true', { timeoutSec: 10 })).output;
+      await workspace.writeFile('/app/mark', `attempt ${attempt}\n`);
+      // The first two attempts wait for each other: they can only both arrive if they run together.
+      arrived += 1;
+      if (arrived === 2) releaseBoth();
+      if (arrived <= 2) await bothArrived;
+      await workspace.exec('echo done > /app/done.txt', { timeoutSec: 10 });
+      const after = (await workspace.readFile('/app/mark')).toString('utf8');
+      seen.push({ attempt, before, after, seed });
+      running -= 1;
+      return { exitReason: 'finished' };
+    };
+    const events: string[] = [];
+    const results = await runTasks({
+      tasks: [task],
+      attempts: 4,
+      concurrency: 2,
+      agent,
+      cacheDir,
+      onProgress: (e) => events.push(e.type === 'attempt_started' ? `start ${e.attempt}` : `finish ${e.result.attempt}`),
+    });
+    assert.deepEqual(
+      results.map((r) => [r.attempt, r.passed, r.exitReason]),
+      [0, 1, 2, 3].map((a) => [a, true, 'finished']),
+    );
+    assert.equal(maxRunning, 2);
+    assert.equal(seen.length, 4);
+    for (const s of seen) {
+      assert.equal(s.before, 'notes.txt\n', `attempt ${s.attempt} started from the prepared /app, untouched by other attempts`);
+      assert.equal(s.after, `attempt ${s.attempt}\n`);
+      assert.equal(s.seed, seedFor(task.id, s.attempt));
+    }
+    assert.equal(new Set(results.map((r) => r.seed)).size, 4);
+    assert.equal(events.filter((e) => e.startsWith('finish')).length, 4);
+  });
+
+  it('kills a hanging verifier at its timeout, with every process it started', async () => {
+    const [result] = await runTasks({ tasks: [loadTask(fixtureTask('hanging-verifier'))], attempts: 1, concurrency: 1, agent: oracleAgent, cacheDir });
+    assert.equal(result.verifier?.timedOut, true);
+    assert.equal(result.verifier?.rewardSource, 'timeout');
+    assert.equal(result.reward, 0);
+    assert.equal(result.passed, false);
+    assert.match(result.verifierExcerpt, /verifier started/);
+    assert.ok(result.notes.includes('verifier: verifier killed after its timeout of 2 s'));
+    assert.deepEqual(hostProcessesWith('7770.25'), []);
+    assert.deepEqual(hostProcessesWith('7771.25'), []);
+  });
+
+  it('stops an agent at the task time limit, kills what it runs, and still verifies', async () => {
+    const { dir, cleanup: done } = await tempDir('wall');
+    try {
+      await copyFixtures(dir, ['done-file']);
+      const toml = join(dir, 'done-file', 'task.toml');
+      await writeFile(toml, (await readFile(toml, 'utf8')).replace(/\[agent\]\ntimeout_sec = 60.0/, '[agent]\ntimeout_sec = 1.0'));
+      let aborted = false;
+      const slow: AgentFn = async ({ workspace, signal }) => {
+        signal.addEventListener('abort', () => (aborted = true));
+        await workspace.exec('echo done > /app/done.txt; sleep 6543.5', { timeoutSec: 60 }).catch(() => undefined);
+        return { exitReason: 'finished' };
+      };
+      const [result] = await runTasks({ tasks: [loadTask(join(dir, 'done-file'))], attempts: 1, concurrency: 1, agent: slow, cacheDir });
+      assert.equal(result.exitReason, 'wall_timeout');
+      assert.equal(aborted, true);
+      assert.equal(result.passed, true, 'the verifier still judges what the agent left');
+      assert.deepEqual(hostProcessesWith('6543.5'), []);
+    } finally {
+      await done();
+    }
+  });
+
+  it('counts an agent that throws as a model error and keeps the message', async () => {
+    const failing: AgentFn = async () => {
+      throw new Error('the model endpoint returned 500');
+    };
+    const [result] = await runTasks({ tasks: [loadTask(fixtureTask('done-file'))], attempts: 1, concurrency: 1, agent: failing, cacheDir });
+    assert.equal(result.exitReason, 'model_error');
+    assert.equal(result.passed, false);
+    assert.equal(result.error, 'agent failed: the model endpoint returned 500');
+    assert.ok(result.verifier !== null, 'the verifier still ran');
+  });
+});
