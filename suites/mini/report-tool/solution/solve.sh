@@ -1,0 +1,9 @@
+#!/bin/bash
+# Reference solution: the tool ships without the execute bit; add it, then run the tool.
+# tack-step: make the tool executable and run it
+# tack-artifact: /app/report.txt
+# tack-pitfall: /app/tools/report.sh > /app/report.txt
+chmod +x /app/tools/report.sh
+/app/tools/report.sh > /app/report.txt
+# tack-check: test -x /app/tools/report.sh && grep -q '^total: ' /app/report.txt
+cat /app/report.txt
