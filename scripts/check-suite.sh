@@ -10,7 +10,8 @@
 #     in the first step, every step command complete on its own line (or a heredoc), no
 #     `# tack-` marker inside a heredoc;
 #   - null agent (nothing runs) => reward 0; oracle (`bash /solution/solve.sh` in WORKDIR) => reward 1;
-#   - after the oracle, every `# tack-check:` command exits 0 and every artifact exists;
+#   - after the oracle, every `# tack-check:` command exits 0 and every artifact exists; so does each
+#     check right after the steps up to and including its own step;
 #   - every `# tack-pitfall:` command exits non-zero when run after the steps before its own step;
 #   - every draft block: with the draft in place of the step that follows it, the reward is 0 and a
 #     `# tack-check:` of that step exits non-zero; with the draft run before that step, the reward is 1.
@@ -310,6 +311,11 @@ def check_task(tid):
             if rc != 0:
                 problems.append(f'after the oracle, check exits {rc}: {cmd}\n{o[-800:]}')
         for k, st in enumerate(steps):
+            if st['checks'] and k < len(steps) - 1:
+                _, _, _, rcs = attempt(task, prepared, work, f'step{k}', script_text(steps, upto=k + 1), after=st['checks'])
+                for cmd, rc, o in rcs:
+                    if rc != 0:
+                        problems.append(f'right after step "{st["title"]}", its check exits {rc}: {cmd}\n{o[-800:]}')
             for pit in st['pitfalls']:
                 script = script_text(steps, upto=k) + 'set +e\n' + pit + '\necho "PITFALL_RC=$?"\n'
                 _, out, _, _ = attempt(task, prepared, work, f'pitfall{k}', script)
