@@ -14,7 +14,10 @@
 #     check right after the steps up to and including its own step;
 #   - every `# tack-pitfall:` command exits non-zero when run after the steps before its own step;
 #   - every draft block: with the draft in place of the step that follows it, the reward is 0 and a
-#     `# tack-check:` of that step exits non-zero; with the draft run before that step, the reward is 1.
+#     `# tack-check:` of that step exits non-zero; with the draft run before that step, the reward is 1;
+#   - the oracle also passes when every command runs in its own fresh sandboxed shell with only the
+#     cd/export/source lines of `# tack-env` steps replayed (so nothing else, e.g. /tmp files or shell
+#     variables, carries over between commands), and those lines appear only in `# tack-env` steps.
 # Options (environment): JOBS=N parallel tasks (default 2), KEEP=1 keeps the work directories.
 # Exit status 0 when every task passes every check.
 set -euo pipefail
@@ -267,6 +270,31 @@ def attempt(task, prepared, work, name, agent_script=None, after=None):
     return reward_of(logs), out, vout, after_rcs
 
 
+ENV_LINE = re.compile(r'^\s*(cd|export|source|\.)\s')
+
+
+def split_attempt(task, prepared, work, steps):
+    """The oracle as an agent whose shell tool starts a fresh sandboxed shell per command: only the
+    cd/export/source lines of `# tack-env` steps are carried over (replayed before each command)."""
+    root = os.path.join(work, 'split')
+    shutil.copytree(prepared, root, symlinks=True)
+    logs = os.path.join(work, 'split-logs')
+    os.makedirs(os.path.join(logs, 'verifier'))
+    sol = os.path.join(task['dir'], 'solution')
+    env_lines, outs = [], []
+    for st in steps:
+        for cmd in st['cmds']:
+            _, o = run_in(task, root, ['bash', '-c', '\n'.join(env_lines + [cmd])], binds=[(sol, '/solution', 'ro')],
+                          timeout=task['agent_timeout'])
+            outs.append(f'$ {cmd}\n{o}')
+            if st['env'] and ENV_LINE.match(cmd):
+                env_lines.append(cmd)
+    _, vout = run_in(task, root, ['bash', '/tests/test.sh'],
+                     binds=[(os.path.join(task['dir'], 'tests'), '/tests', 'ro'), (logs, '/logs', 'rw')],
+                     timeout=task['verifier_timeout'])
+    return reward_of(logs), ''.join(outs), vout
+
+
 def check_task(tid):
     tdir = os.path.join(SUITE, tid)
     problems = []
@@ -292,6 +320,12 @@ def check_task(tid):
         problems.append('no tack-check')
     if not steps[0]['artifacts']:
         problems.append('no tack-artifact in the first step')
+    for st in steps:
+        env_cmds = [c for c in st['cmds'] if ENV_LINE.match(c)]
+        if st['env'] and not env_cmds:
+            problems.append(f'step "{st["title"]}" is marked tack-env but has no cd/export/source line')
+        if env_cmds and not st['env']:
+            problems.append(f'step "{st["title"]}" sets environment ({env_cmds[0]}) without a tack-env mark')
     task = {'dir': tdir, 'env': {}, 'workdir': '/app', 'agent_timeout': agent_timeout,
             'verifier_timeout': verifier_timeout}
     work = tempfile.mkdtemp(prefix=f'check-{tid}-')
@@ -310,6 +344,9 @@ def check_task(tid):
         for cmd, rc, o in rcs:
             if rc != 0:
                 problems.append(f'after the oracle, check exits {rc}: {cmd}\n{o[-800:]}')
+        r, out, vout = split_attempt(task, prepared, work, steps)
+        if r != 1:
+            problems.append(f'oracle with a fresh shell per command (tack-env lines replayed) got reward {r}\n{out[-2500:]}\n{vout[-1500:]}')
         for k, st in enumerate(steps):
             if st['checks'] and k < len(steps) - 1:
                 _, _, _, rcs = attempt(task, prepared, work, f'step{k}', script_text(steps, upto=k + 1), after=st['checks'])

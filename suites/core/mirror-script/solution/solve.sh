@@ -59,8 +59,5 @@ if not dry:
 PY
 chmod +x /app/bin/mirror
 # tack-step: try it on a small example
-rm -rf /tmp/m && mkdir -p /tmp/m/src/sub /tmp/m/dst/old && echo a > /tmp/m/src/sub/a && echo b > /tmp/m/dst/old/b
-/app/bin/mirror --dry-run /tmp/m/src /tmp/m/dst
-/app/bin/mirror /tmp/m/src /tmp/m/dst
+rm -rf /tmp/m && mkdir -p /tmp/m/src/sub /tmp/m/dst/old && echo a > /tmp/m/src/sub/a && echo b > /tmp/m/dst/old/b && /app/bin/mirror --dry-run /tmp/m/src /tmp/m/dst && /app/bin/mirror /tmp/m/src /tmp/m/dst && find /tmp/m/dst
 # tack-check: rm -rf /tmp/mc && mkdir -p /tmp/mc/s /tmp/mc/d/x && echo 1 > /tmp/mc/s/f && echo 2 > /tmp/mc/d/x/g && test "$(/app/bin/mirror /tmp/mc/s /tmp/mc/d | tr '\n' ' ')" = "copy f delete x/g " && test ! -e /tmp/mc/d/x && test -z "$(/app/bin/mirror /tmp/mc/s /tmp/mc/d)"
-find /tmp/m/dst

@@ -27,8 +27,6 @@ done | LC_ALL=C sort | while IFS= read -r f; do rm -f -- "$f" && printf '%s\n' "
 SH
 chmod +x /app/bin/rotate-backups
 # tack-step: try it on a copy of the samples
-rm -rf /tmp/rb && cp -r /app/backups /tmp/rb
-/app/bin/rotate-backups /tmp/rb 2
+rm -rf /tmp/rb && cp -r /app/backups /tmp/rb && /app/bin/rotate-backups /tmp/rb 2 && ls /tmp/rb
 # tack-check: rm -rf /tmp/rbc && cp -r /app/backups /tmp/rbc && test "$(/app/bin/rotate-backups /tmp/rbc 1 | wc -l)" -eq 4 && test -e "/tmp/rbc/web app-2024-03-04.tar.gz" && test -e /tmp/rbc/README.txt
 # tack-check: /app/bin/rotate-backups /tmp 0 2>/dev/null; test $? -eq 2
-ls /tmp/rb
