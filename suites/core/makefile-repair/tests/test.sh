@@ -15,10 +15,12 @@ c=build/calc
 "$c" 1 / 0 >/dev/null 2>&1; [ $? = 1 ] || fail "division by zero status"
 "$c" x + 1 >/dev/null 2>&1; [ $? = 2 ] || fail "usage status"
 [ -z "$(make -n 2>/dev/null | grep -E 'gcc|cc ')" ] || fail "second make would rebuild: $(make -n)"
-sleep 1; touch src/parse.h
+# Fixed mtimes instead of sleeping: sources old, build outputs newer, then one header newest.
+age() { touch -d @1600000000 src/*; find build -type f -exec touch -d @1600000100 {} +; touch -d @1600000200 "$1"; }
+age src/parse.h
 n=$(make -n 2>/dev/null)
 echo "$n" | grep -q 'src/main.c' && echo "$n" | grep -q 'src/parse.c' && ! echo "$n" | grep -q 'src/ops.c' && echo "$n" | grep -q -- '-o build/calc' || fail "parse.h change: $n"
-make >/dev/null 2>&1; sleep 1; touch src/ops.h
+age src/ops.h
 n=$(make -n 2>/dev/null)
 echo "$n" | grep -q 'src/main.c' && echo "$n" | grep -q 'src/ops.c' && ! echo "$n" | grep -q 'src/parse.c' || fail "ops.h change: $n"
 make clean >/dev/null 2>&1; [ ! -e build ] || fail "make clean leaves build/"
