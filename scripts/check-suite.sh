@@ -12,6 +12,7 @@
 #   - null agent (nothing runs) => reward 0; oracle (`bash /solution/solve.sh` in WORKDIR) => reward 1;
 #   - after the oracle, every `# tack-check:` command exits 0 and every artifact exists; so does each
 #     check right after the steps up to and including its own step;
+#   - creating each missing `# tack-artifact:` path as an empty file before the oracle does no harm;
 #   - every `# tack-pitfall:` command exits non-zero when run after the steps before its own step;
 #   - every draft block: with the draft in place of the step that follows it, the reward is 0 and a
 #     `# tack-check:` of that step exits non-zero; with the draft run before that step, the reward is 1;
@@ -344,6 +345,11 @@ def check_task(tid):
         for cmd, rc, o in rcs:
             if rc != 0:
                 problems.append(f'after the oracle, check exits {rc}: {cmd}\n{o[-800:]}')
+        touch = ''.join(f'[ -e {shlex.quote(a)} ] || {{ mkdir -p "$(dirname {shlex.quote(a)})" && : > {shlex.quote(a)}; }}\n'
+                        for a in arts)
+        r, out, vout, _ = attempt(task, prepared, work, 'artifacts-first', touch + script_text(steps))
+        if r != 1:
+            problems.append(f'oracle after creating the missing artifacts as empty files got reward {r}\n{out[-1500:]}\n{vout[-1500:]}')
         r, out, vout = split_attempt(task, prepared, work, steps)
         if r != 1:
             problems.append(f'oracle with a fresh shell per command (tack-env lines replayed) got reward {r}\n{out[-2500:]}\n{vout[-1500:]}')

@@ -2,6 +2,8 @@
 # Reference solution: the Makefile has no install target; add one that honours PREFIX.
 # tack-step: go to the project and build it
 # tack-artifact: /app/dist/lib/libkv.a
+# tack-artifact: /app/dist/include/kv.h
+# tack-artifact: /app/dist/bin/kvdemo
 # tack-env
 cd /app/libkv
 make

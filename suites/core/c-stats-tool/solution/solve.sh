@@ -2,6 +2,7 @@
 # Reference solution: link libm (-lm), skip blank and comment lines before atof.
 # tack-step: build the tool as it is
 # tack-artifact: /app/stats_report.txt
+# tack-artifact: /app/bin/stats
 # tack-pitfall: gcc -O2 -o /app/bin/stats /app/src/stats.c
 gcc -O2 -o /app/bin/stats /app/src/stats.c -lm
 # tack-step: see the wrong result

@@ -13,5 +13,7 @@ git show recovered:app.py 2>/dev/null | grep -q 'def pay(order, retries=3):' || 
   retries: 3
   backoff_ms: 250" ] || fail "config.yaml"
 [ "$(git show recovered:README.md 2>/dev/null)" = "$(git show main:README.md 2>/dev/null)" ] || fail "README differs from main"
+s=$(cat /app/stash_commit.txt 2>/dev/null)
+[[ $s =~ ^[0-9a-f]{40}$ ]] && [ "$(git log -1 --format=%s "$s" 2>/dev/null)" = "On main: payment retries" ] || fail "stash_commit.txt"
 [ "$(git symbolic-ref HEAD 2>/dev/null)" = refs/heads/main ] && [ -z "$(git status --porcelain 2>/dev/null)" ] || fail "not clean on main"
 echo $ok > /logs/verifier/reward.txt

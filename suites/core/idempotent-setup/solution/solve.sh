@@ -22,6 +22,7 @@
 # tack-draft-end
 # tack-step: write the setup script
 # tack-artifact: /app/setup.sh
+# tack-artifact: /app/srv/etc/app.conf
 cat > /app/setup.sh <<'SH'
 #!/bin/bash
 set -eu

@@ -2,6 +2,7 @@
 # Reference solution: a python pass implementing the candidate-name rules in byte order.
 # tack-step: look at the inbox and the library
 # tack-artifact: /app/import_summary.txt
+# tack-artifact: /app/library
 ls -la /app/inbox
 find /app/library -type f
 # tack-step: import

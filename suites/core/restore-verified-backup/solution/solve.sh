@@ -3,6 +3,7 @@
 # truncated and the next one fails its manifest.
 # tack-step: list the backups
 # tack-artifact: /app/restore.txt
+# tack-artifact: /app/site/index.html
 ls -l /app/backups
 # tack-step: check the newest backup before extracting it
 # tack-pitfall: tar -xzf /app/backups/site-2024-06-15.tar.gz -C /app

@@ -3,6 +3,8 @@
 # choke on the nginx braces).
 # tack-step: read the inputs
 # tack-artifact: /app/out/errors.txt
+# tack-artifact: /app/out/sites-available/shop.conf
+# tack-artifact: /app/out/sites-enabled/shop.conf
 cat /app/sites.json
 cat /app/templates/tls.conf.tmpl
 # tack-step: render, link and collect errors

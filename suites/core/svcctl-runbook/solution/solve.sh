@@ -3,6 +3,7 @@
 # every svcctl command of the runbook.
 # tack-step: read the runbook
 # tack-artifact: /app/status.txt
+# tack-artifact: /app/svc-home/state.db
 cat /app/svc/RUNBOOK.md
 # tack-step: work from the deployment directory
 # tack-env

@@ -6,6 +6,6 @@
 cd /app/proj
 export RELEASE=2.3.1
 # tack-step: build
-make
+./build.sh
 # tack-check: grep -qx 'app release 2.3.1' /app/proj/dist/app-2.3.1.txt
 ls dist

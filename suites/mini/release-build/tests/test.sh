@@ -9,5 +9,5 @@ f=/app/proj/dist/app-2.3.1.txt
 grep -qx 'release tag: v2.3.1' "$f" 2>/dev/null || fail "tag line wrong"
 grep -q '@RELEASE@' "$f" 2>/dev/null && fail "placeholder left"
 [ "$(ls /app/proj/dist 2>/dev/null | wc -l)" = 1 ] || fail "dist must hold exactly one file"
-grep -q 'ifndef RELEASE' /app/proj/Makefile || fail "Makefile was edited"
+grep -q 'RELEASE is not set' /app/proj/build.sh || fail "build.sh was edited"
 echo $ok > /logs/verifier/reward.txt
