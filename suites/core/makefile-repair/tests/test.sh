@@ -19,10 +19,10 @@ c=build/calc
 age() { touch -d @1600000000 src/*; find build -type f -exec touch -d @1600000100 {} +; touch -d @1600000200 "$1"; }
 age src/parse.h
 n=$(make -n 2>/dev/null)
-echo "$n" | grep -q 'src/main.c' && echo "$n" | grep -q 'src/parse.c' && ! echo "$n" | grep -q 'src/ops.c' && echo "$n" | grep -q -- '-o build/calc' || fail "parse.h change: $n"
+echo "$n" | grep -q 'main\.c' && echo "$n" | grep -q 'parse\.c' && ! echo "$n" | grep -q 'ops\.c' && echo "$n" | grep -q -- '-o build/calc' || fail "parse.h change: $n"
 age src/ops.h
 n=$(make -n 2>/dev/null)
-echo "$n" | grep -q 'src/main.c' && echo "$n" | grep -q 'src/ops.c' && ! echo "$n" | grep -q 'src/parse.c' || fail "ops.h change: $n"
+echo "$n" | grep -q 'main\.c' && echo "$n" | grep -q 'ops\.c' && ! echo "$n" | grep -q 'parse\.c' || fail "ops.h change: $n"
 make clean >/dev/null 2>&1; [ ! -e build ] || fail "make clean leaves build/"
 cd /; rm -rf "$d"
 echo $ok > /logs/verifier/reward.txt
