@@ -1,0 +1,5 @@
+#!/bin/bash
+# Verifier (pytest): the shipped unit tests (unchanged) pass, plus further cases of each rule.
+mkdir -p /logs/verifier
+cd /tests
+if python3 -m pytest -q -p no:cacheprovider -rA /tests/test_outputs.py; then echo 1 > /logs/verifier/reward.txt; else echo 0 > /logs/verifier/reward.txt; fi

@@ -1,0 +1,2 @@
+ALTER TABLE accounts ADD COLUMN email TEXT;
+PRAGMA user_version = 5;

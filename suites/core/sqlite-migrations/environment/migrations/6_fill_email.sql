@@ -1,0 +1,2 @@
+UPDATE accounts SET email = name || '@example.com';
+PRAGMA user_version = 6;
