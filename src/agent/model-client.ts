@@ -1,6 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { ModelRef } from '../domain/events.js';
-import { sha256 } from '../domain/canonical.js';
 import type { ChatMessage, ChatRequest, ModelTurn, ToolSpec, TurnKey } from './chat.js';
 import { readCompletion } from './completion.js';
 import { ModelCallError, type ChatEndpoint } from './endpoint.js';
@@ -15,12 +14,7 @@ export interface ModelClient {
   ): Promise<ModelTurn>;
 }
 
-/**
- * The OpenAI `seed` of every request of an attempt, from (task, attempt) only: attempts differ from
- * each other, and a baseline and its candidate share seeds (common random numbers sharpen the gate).
- */
-export const seedFor = (taskId: string, attempt: number): number =>
-  parseInt(sha256(`${taskId}\u0000${attempt}`).slice(0, 8), 16) & 0x7fffffff;
+export { seedFor } from '../domain/seed.js';
 
 /** The request body for a model as a branch records it: id and sampling parameters, plus the seed. */
 export const chatRequest = (

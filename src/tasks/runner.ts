@@ -1,10 +1,10 @@
+import { seedFor } from '../domain/seed.js';
 /**
  * Runs attempts of tasks with bounded concurrency. One attempt: prepare the task's environment
  * (cached per task content), a fresh private copy of it, the agent in a sandbox, then the verifier.
  * The agent is any function of (instruction, workspace, task, attempt, seed): the LLM agent of
  * src/agent, or a reference agent (oracle, null).
  */
-import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,9 +104,7 @@ export interface RunTasksOptions<D> extends RunOptions {
   readonly onProgress?: (event: ProgressEvent<D>) => void;
 }
 
-/** The attempt's seed: deterministic in (base seed, task, attempt), within [0, 2^31). */
-export const seedFor = (taskId: string, attempt: number, baseSeed = 0): number =>
-  createHash('sha256').update(`${baseSeed}\0${taskId}\0${attempt}`).digest().readUInt32BE(0) & 0x7fffffff;
+export { seedFor };
 
 /** A task passes an attempt when its verifier gives the full reward. */
 export const PASS_REWARD = 1;
