@@ -87,7 +87,7 @@ export const TraceObserved = strict(
     steps: intIn(0, 1e6),
     traceBlob: Sha256Hex,
   },
-  { iteration: intIn(0, 1e6), candidate: t.string },
+  { iteration: intIn(0, 1e6), candidate: t.string, cassetteBlob: Sha256Hex },
 );
 
 export const WeaknessClassified = strict(

@@ -107,7 +107,7 @@ export const resolveSandboxMode = (options: SandboxOptions = {}): { mode: Sandbo
     return { mode: 'unsafe-local', bwrap: null };
   }
   throw new SandboxError(
-    'tack: bubblewrap (bwrap) is not on PATH, and tasks run only inside its sandbox. Install it (apt-get install bubblewrap), ' +
+    'bubblewrap (bwrap) is not on PATH, and tasks run only inside its sandbox. Install it (apt-get install bubblewrap), ' +
       'or pass --unsafe-no-sandbox to run commands directly on this machine.',
   );
 };

@@ -13,6 +13,7 @@ import { revertCommand } from './revert.js';
 import { verifyCommand } from './verify.js';
 import { eventsCommand } from './events.js';
 import { storeCommand } from './store.js';
+import { runCommand } from './run.js';
 
 /** Every `tack` command, in the order `tack --help` lists them. */
 export const commands: Command[] = [
@@ -30,4 +31,5 @@ export const commands: Command[] = [
   verifyCommand,
   eventsCommand,
   storeCommand,
+  runCommand,
 ];

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import type { Harness } from '../domain/harness.js';
+import type { DataOf, ModelRef, TackEvent } from '../domain/events.js';
+import { sha256 } from '../domain/canonical.js';
+import { runAgent, type RunResult } from '../agent/loop.js';
+import { modelClient } from '../agent/model-client.js';
+import { encodeTrajectory, type AtifTrajectory } from '../agent/atif.js';
+import { referenceAgents, runTasks, type AgentFn, type AttemptResult, type ProgressEvent, type Task } from '../tasks/index.js';
+import type { SandboxOptions } from '../tasks/index.js';
+import { branchStream, type Store } from '../store/port.js';
+import { openModel, type CassetteMode } from './model-endpoint.js';
+import { stamp, type StampContext } from './envelope.js';
+
+/**
+ * Running tasks with a branch's harness and model (or a reference agent), storing each attempt's
+ * full trace as a blob and appending TraceObserved to the branch. Shared by `tack run` and the loop.
+ */
+export type AgentChoice = 'llm' | 'oracle' | 'null';
+
+export interface RunSuiteOptions {
+  readonly store: Store;
+  readonly branch: string;
+  readonly harness: Harness;
+  readonly harnessHash: string;
+  readonly model: ModelRef;
+  readonly tasks: readonly Task[];
+  readonly attempts: number;
+  readonly concurrency: number;
+  readonly agent: AgentChoice;
+  readonly sandbox: SandboxOptions;
+  readonly cassettes: CassetteMode;
+  readonly stampContext: StampContext;
+  /** Deterministic attempt ids: the same key, task and attempt always name the same trace. */
+  readonly attemptKey?: string;
+  readonly iteration?: number;
+  readonly candidate?: string;
+  /** Record TraceObserved events (LLM runs only; reference agents validate suites, not harnesses). */
+  readonly record: boolean;
+  readonly onProgress?: (e: ProgressEvent<LlmDetail>) => void;
+}
+
+export interface LlmDetail {
+  readonly run: RunResult;
+}
+
+export interface AttemptRecord {
+  readonly result: AttemptResult<LlmDetail>;
+  readonly traceId: string;
+  readonly event: TackEvent | null;
+}
+
+/** The trace id of an attempt: deterministic from (key, harness, model, task content, attempt, seed). */
+export const traceIdFor = (key: string, harnessHash: string, model: ModelRef, taskHash: string, taskId: string, attempt: number, seed: number): string =>
+  't-' + sha256([key, harnessHash, model.id, JSON.stringify(model.params ?? {}), taskHash, taskId, attempt, seed].join('\u0000')).slice(0, 32);
+
+export const runSuite = async (o: RunSuiteOptions): Promise<AttemptRecord[]> => {
+  const key = o.attemptKey ?? randomUUID();
+  const access = o.agent === 'llm' ? await openModel(o.model, o.store.blobs, o.cassettes) : null;
+  try {
+    const agentFn: AgentFn<LlmDetail> =
+      o.agent === 'llm'
+        ? async (ctx) => {
+            const attemptId = traceIdFor(key, o.harnessHash, o.model, ctx.task.hash, ctx.task.id, ctx.attempt, ctx.seed);
+            const run = await runAgent({
+              harness: o.harness,
+              model: modelClient(o.model, access!.endpoint),
+              workspace: ctx.workspace,
+              instruction: ctx.instruction,
+              taskId: ctx.task.id,
+              attempt: ctx.attempt,
+              seed: ctx.seed,
+              attemptId,
+            });
+            return { exitReason: run.summary.exitReason, detail: { run } };
+          }
+        : (referenceAgents[o.agent] as unknown as AgentFn<LlmDetail>);
+    // Each attempt is recorded as soon as it ends, so an interrupted run keeps what it finished.
+    const recorded = new Map<string, Promise<AttemptRecord>>();
+    const record = (r: AttemptResult<LlmDetail>): Promise<AttemptRecord> => {
+      const traceId = traceIdFor(key, o.harnessHash, o.model, r.taskHash, r.taskId, r.attempt, r.seed);
+      if (!(o.record && o.agent === 'llm')) return Promise.resolve({ result: r, traceId, event: null });
+      return (async () => {
+        const cassetteBlob = access!.recorder ? await access!.recorder.saveIndex(traceId) : undefined;
+        return { result: r, traceId, event: await recordAttempt(o, r, traceId, cassetteBlob) };
+      })();
+    };
+    const results = await runTasks<LlmDetail>({
+      tasks: o.tasks,
+      attempts: o.attempts,
+      concurrency: o.concurrency,
+      agent: agentFn,
+      sandbox: o.sandbox,
+      onProgress: (e) => {
+        if (e.type === 'attempt_finished') recorded.set(`${e.result.taskId}\u0000${e.result.attempt}`, record(e.result));
+        o.onProgress?.(e);
+      },
+    });
+    const records: AttemptRecord[] = [];
+    for (const r of results) records.push(await (recorded.get(`${r.taskId}\u0000${r.attempt}`) ?? record(r)));
+    return records;
+  } finally {
+    await access?.close();
+  }
+};
+
+/** Store the attempt's trace (with the runner's notes) as a blob and append its TraceObserved. */
+const recordAttempt = async (o: RunSuiteOptions, r: AttemptResult<LlmDetail>, traceId: string, cassetteBlob?: string): Promise<TackEvent> => {
+  const run = r.agent?.detail?.run;
+  const trajectory: AtifTrajectory = run
+    ? { ...run.trajectory, extra: { ...(run.trajectory.extra ?? {}), runner: { notes: r.notes, verifier: r.verifierExcerpt, reward: r.reward } } }
+    : {
+        schema_version: 'ATIF-v1.4',
+        session_id: traceId,
+        agent: { name: 'tack', version: `harness-${o.harnessHash.slice(0, 12)}`, model_name: o.model.id },
+        steps: [{ step_id: 1, source: 'system', message: `the attempt did not run: ${r.error ?? r.exitReason}` }],
+        extra: { runner: { notes: r.notes, verifier: r.verifierExcerpt, reward: r.reward } },
+      };
+  const traceBlob = await o.store.blobs.put(encodeTrajectory(trajectory));
+  const summary = run?.summary;
+  const data: DataOf<'TraceObserved'> = {
+    traceId,
+    taskId: r.taskId,
+    taskHash: r.taskHash,
+    split: r.split,
+    attempt: r.attempt,
+    seed: r.seed,
+    harnessHash: o.harnessHash,
+    model: o.model,
+    outcome: { passed: r.passed, reward: r.reward, exitReason: r.exitReason, verifierExcerpt: r.verifierExcerpt.slice(0, 2_000) },
+    features: (summary?.features ?? {}) as Record<string, number | boolean | string>,
+    usage: summary?.usage ?? { modelCalls: 0, promptTokens: 0, completionTokens: 0 },
+    steps: summary?.steps ?? 0,
+    traceBlob,
+    ...(o.iteration !== undefined ? { iteration: o.iteration } : {}),
+    ...(o.candidate !== undefined ? { candidate: o.candidate } : {}),
+    ...(cassetteBlob ? { cassetteBlob } : {}),
+  };
+  const [event] = stamp([{ type: 'TraceObserved', data }], o.stampContext);
+  await o.store.events.append(branchStream(o.branch), [event], 'any');
+  return event;
+};
