@@ -14,6 +14,8 @@ import { verifyCommand } from './verify.js';
 import { eventsCommand } from './events.js';
 import { storeCommand } from './store.js';
 import { runCommand } from './run.js';
+import { tracesCommand } from './traces.js';
+import { traceCommand } from './trace.js';
 
 /** Every `tack` command, in the order `tack --help` lists them. */
 export const commands: Command[] = [
@@ -32,4 +34,6 @@ export const commands: Command[] = [
   eventsCommand,
   storeCommand,
   runCommand,
+  tracesCommand,
+  traceCommand,
 ];
