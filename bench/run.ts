@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appendFigure, foldFigure, whyFigure, writeResults, type Figure } from './history.js';
+import { measureAgentOverhead } from './agent-overhead.js';
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const root = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
@@ -22,6 +23,17 @@ try {
   show(await foldFigure(join(work, 'fold'), Math.round(1_000_000 * scale)));
   show(await appendFigure(join(work, 'append'), Math.round(300 * Math.max(scale, 0.2))));
   show(await whyFigure(join(work, 'why'), Math.round(100_000 * scale)));
+  const agent = await measureAgentOverhead({ runs: Math.max(5, Math.round(25 * scale)) });
+  show({
+    name: `agent loop overhead per step, every policy on (${agent.steps} steps; model and command time excluded)`,
+    ours: agent.perStepMs,
+    baseline: 2,
+    unit: 'ms',
+    ratio: agent.ratio,
+    goal: '< 2 ms per step',
+    met: agent.perStepMs < 2,
+    note: 'ratio = time of the full loop / a bare loop making the same model and command calls',
+  });
   writeResults(join(root, 'bench', 'results.json'), figures);
   console.log(`\nwrote bench/results.json`);
 } finally {
