@@ -6,7 +6,7 @@ import { harnessHash, minimalHarness, type Harness } from '../src/domain/harness
 import type { Draft, TackEvent } from '../src/domain/events.js';
 import { why } from '../src/domain/audit.js';
 import { encodeRecord, GENESIS, openFileStore } from '../src/store/file.js';
-import { loadBranch } from '../src/app/history.js';
+import { loadBranch, loadState } from '../src/app/history.js';
 import { stamp } from '../src/app/envelope.js';
 import { sampleEvents } from '../test/support/events.js';
 
@@ -157,38 +157,52 @@ export const foldFigure = async (dir: string, events: number): Promise<Figure> =
   parseFloor(file);
   const floor = Math.min(...[0, 1].map(() => time(() => parseFloor(file)).ms));
   const store = await openFileStore(dir);
-  const fold = Math.min(...(await Promise.all([0].map(async () => (await timeAsync(() => loadBranch(store.events, 'main'))).ms))));
+  const fold = (await timeAsync(() => loadState(store.events, 'main'))).ms;
   const ratio = fold / floor;
   return { name: `fold ${events.toLocaleString('en')} events (decode + fold) vs read+JSON.parse floor`, ours: fold, baseline: floor, unit: 'ms', ratio, goal: '<= 1.5x', met: ratio <= 1.5, note: EVENT_MIX };
 };
 
-export const appendFigure = async (dir: string, batches: number): Promise<Figure> => {
+/**
+ * Durable appends of the file store vs SQLite storing the same events, in alternating rounds so both
+ * see the same machine; the figure is the median of the per-round ratios.
+ */
+export const appendFigure = async (dir: string, batches: number, rounds = 7): Promise<Figure> => {
   mkdirSync(dir, { recursive: true });
   const store = await openFileStore(join(dir, 'tack'), { create: true });
-  const payloads = Array.from({ length: batches }, (_, i) => sampleEvents(3, i * 3));
-  const ours = await timeAsync(async () => {
-    for (let i = 0; i < batches; i++) await store.events.append('branch-main', payloads[i], i === 0 ? 'no_stream' : i * 3 - 1);
-  });
   const db = new Database(join(dir, 'sqlite.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.exec('CREATE TABLE events (stream TEXT NOT NULL, revision INTEGER NOT NULL, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL, PRIMARY KEY (stream, revision))');
   const insert = db.prepare('INSERT INTO events (stream, revision, id, body) VALUES (?, ?, ?, ?)');
   const batch = db.transaction((events: TackEvent[], from: number) => events.forEach((e, j) => insert.run('branch-main', from + j, e.id, JSON.stringify(e))));
-  const sqlite = time(() => {
-    for (let i = 0; i < batches; i++) batch(payloads[i], i * 3);
-  });
+  const ratios: number[] = [];
+  let oursTotal = 0;
+  let sqliteTotal = 0;
+  let rev = 0;
+  for (let r = 0; r < rounds; r++) {
+    const payloads = Array.from({ length: batches }, (_, i) => sampleEvents(3, rev + i * 3));
+    const ours = await timeAsync(async () => {
+      for (let i = 0; i < batches; i++) await store.events.append('branch-main', payloads[i], rev + i * 3 === 0 ? 'no_stream' : rev + i * 3 - 1);
+    });
+    const sqlite = time(() => {
+      for (let i = 0; i < batches; i++) batch(payloads[i], rev + i * 3);
+    });
+    rev += batches * 3;
+    ratios.push(sqlite.ms / ours.ms);
+    oursTotal += ours.ms;
+    sqliteTotal += sqlite.ms;
+  }
   db.close();
-  const ratio = sqlite.ms / ours.ms;
+  const ratio = ratios.sort((a, b) => a - b)[Math.floor(ratios.length / 2)];
   return {
-    name: `durable appends, ${batches} batches of 3 events: file store vs SQLite (WAL, synchronous=FULL)`,
-    ours: ours.ms,
-    baseline: sqlite.ms,
-    unit: 'ms',
+    name: `durable appends, ${rounds} rounds of ${batches} batches of 3 events: file store vs SQLite (WAL, synchronous=FULL)`,
+    ours: oursTotal / (rounds * batches),
+    baseline: sqliteTotal / (rounds * batches),
+    unit: 'ms per batch',
     ratio,
     goal: 'speed >= 1.0x SQLite',
     met: ratio >= 1,
-    note: 'ratio = SQLite time / file store time (above 1 means faster than SQLite); both fsync once per batch',
+    note: 'ratio = median over rounds of SQLite time / file store time (above 1: faster than SQLite); both make each batch durable before the next',
   };
 };
 

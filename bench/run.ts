@@ -21,7 +21,7 @@ const show = (f: Figure) => {
 try {
   console.log(`tack bench (scale ${scale}); ratios are against baselines measured in this run\n`);
   show(await foldFigure(join(work, 'fold'), Math.round(1_000_000 * scale)));
-  show(await appendFigure(join(work, 'append'), Math.round(300 * Math.max(scale, 0.2))));
+  show(await appendFigure(join(work, 'append'), Math.round(100 * Math.max(scale, 0.3))));
   show(await whyFigure(join(work, 'why'), Math.round(100_000 * scale)));
   const agent = await measureAgentOverhead({ runs: Math.max(5, Math.round(25 * scale)) });
   show({

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { foldEvents, foldErrorText, type BranchState, type LineageEvent } from '../domain/fold.js';
+import { folder, foldEvents, foldErrorText, type BranchState, type LineageEvent } from '../domain/fold.js';
 import type { Draft, TackEvent } from '../domain/events.js';
-import { branchOfStream, branchStream, ConflictError, IDS_STREAM, type EventStore, type Store } from '../store/port.js';
+import { branchOfStream, branchStream, ConflictError, IDS_STREAM, type EventStore, type RecordedEvent, type Store } from '../store/port.js';
 import { TackError } from './errors.js';
 import { stamp, type StampContext } from './envelope.js';
 
@@ -64,6 +64,55 @@ export const loadBranch = async (events: EventStore, branch: string): Promise<Lo
   const lineage = await readLineage(events, branch);
   const own = lineage.filter((e) => e.stream === branchStream(branch));
   return { state: foldLineage(lineage), lineage, ownHead: own[own.length - 1].revision };
+};
+
+/** Stores that can stream a history without keeping it (the file store). */
+interface Streaming {
+  forEach(stream: string, visit: (e: RecordedEvent) => void): Promise<void>;
+  first(stream: string): Promise<RecordedEvent | null>;
+}
+const eachEvent = async (events: EventStore, stream: string, visit: (e: RecordedEvent) => void): Promise<void> => {
+  const s = events as EventStore & Partial<Streaming>;
+  if (typeof s.forEach === 'function') return s.forEach(stream, visit);
+  for (const e of await events.read(stream)) visit(e);
+};
+
+/** Visit a branch's lineage (ancestors up to each fork, then its own events) in order. */
+const visitLineage = async (events: EventStore, branch: string, visit: (e: LineageEvent) => void, seen: string[] = []): Promise<void> => {
+  if (seen.includes(branch)) throw new TackError(`branch ${branch} forks from itself through ${seen.join(' -> ')}`);
+  const s = events as EventStore & Partial<Streaming>;
+  const first = typeof s.first === 'function' ? await s.first(branchStream(branch)) : (await events.read(branchStream(branch), { maxCount: 1 }))[0];
+  if (!first) throw new TackError(`no branch "${branch}" (see \`tack branches\`)`);
+  if (first.event.type === 'BranchCreated') {
+    const fork = first.event.data.parent;
+    let version = 0;
+    let open = true;
+    await visitLineage(
+      events,
+      fork.branch,
+      (e) => {
+        if (!open) return;
+        visit(e);
+        if (e.event.type === 'HarnessInitialized') version = 1;
+        else if (e.event.type === 'VersionCommitted') version = e.event.data.version;
+        if (version === fork.version && (e.event.type === 'HarnessInitialized' || e.event.type === 'VersionCommitted')) open = false;
+      },
+      [...seen, branch],
+    );
+    if (open) throw new TackError(`${first.stream}@0: parent ${fork.branch} has no version ${fork.version}`);
+  } else if (first.event.type !== 'HarnessInitialized') {
+    throw new TackError(`${first.stream}@0: a branch must start with HarnessInitialized or BranchCreated`);
+  }
+  await eachEvent(events, branchStream(branch), (e) => visit(e));
+};
+
+/** A branch's state, folded while streaming its history: for commands that need no audit trail. */
+export const loadState = async (events: EventStore, branch: string): Promise<BranchState> => {
+  const f = folder();
+  await visitLineage(events, branch, (e) => f.push(e));
+  const r = f.result();
+  if (E.isLeft(r)) throw new TackError(`history inconsistent at ${foldErrorText(r.left)}`);
+  return r.right;
 };
 
 /** The branch state at one of its versions (a prefix of its lineage). */

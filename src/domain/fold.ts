@@ -286,6 +286,28 @@ const step = (s: Mutable | null, le: LineageEvent): Mutable => {
   }
 };
 
+/** A fold fed one event at a time, for histories streamed from the store without keeping them. */
+export const folder = (state: BranchState | null = null) => {
+  let s: Mutable | null = state ? clone(state) : null;
+  let error: FoldError | null = null;
+  return {
+    push(le: LineageEvent): void {
+      if (error) return;
+      try {
+        s = step(s, le);
+      } catch (e) {
+        if (!(e instanceof Bad)) throw e;
+        error = { where: { stream: le.stream, revision: le.revision }, message: e.message };
+      }
+    },
+    result(): E.Either<FoldError, BranchState> {
+      if (error) return E.left(error);
+      if (s === null) return E.left({ where: { stream: '(empty)', revision: -1 }, message: 'no events to fold' });
+      return E.right(s);
+    },
+  };
+};
+
 /** Fold events onto a state (or from nothing). Folding in chunks gives the same state as at once. */
 export const foldEvents = (
   state: BranchState | null,

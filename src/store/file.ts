@@ -60,7 +60,10 @@ interface ParsedRecord {
 }
 
 interface StreamScan {
+  /** The records of whole batches (empty when a visitor took them). */
   readonly records: ParsedRecord[];
+  /** How many records of whole batches were read. */
+  readonly count: number;
   /** Bytes of whole batches; anything after is a torn tail. */
   readonly goodBytes: number;
   readonly totalBytes: number;
@@ -114,16 +117,17 @@ const checkLine = (stream: string, buf: Buffer, start: number, end: number, rev:
  * (reported through goodBytes < totalBytes) only if it could be a prefix of a record; a whole record
  * followed by anything but its newline is a changed byte, i.e. corruption.
  */
-export const scanStream = (stream: string, buf: Buffer, from: ScanPoint = START): StreamScan => {
+export const scanStream = (stream: string, buf: Buffer, from: ScanPoint = START, visit?: (r: ParsedRecord) => void): StreamScan => {
   const records: ParsedRecord[] = [];
+  // Records of the batch being read; they count only once the batch is whole.
+  let batch: ParsedRecord[] = [];
+  let count = 0;
   let pos = from.offset;
   let prev = from.prev;
   let goodBytes = from.offset;
-  let expectIndex = 0;
-  let batchSize = 0;
   while (pos < buf.length) {
     const nl = buf.indexOf(10, pos);
-    const rev = from.rev + records.length;
+    const rev = from.rev + count + batch.length;
     if (nl < 0) {
       const n = buf.length;
       // A whole record followed by one byte that is not its newline: a changed byte, not a torn write.
@@ -133,22 +137,21 @@ export const scanStream = (stream: string, buf: Buffer, from: ScanPoint = START)
       }
       break;
     }
-    const { hash, batch, event } = checkLine(stream, buf, pos, nl, rev, prev);
-    if (batch[0] !== expectIndex || (expectIndex > 0 && batch[1] !== batchSize)) throw corrupt(stream, rev, 'batch sequence broken');
-    records.push({ rev, batch, prev, hash, event, end: nl + 1 });
-    prev = hash;
+    const rec = checkLine(stream, buf, pos, nl, rev, prev);
+    const [index, size] = rec.batch;
+    if (index !== batch.length || (index > 0 && size !== batch[0].batch[1])) throw corrupt(stream, rev, 'batch sequence broken');
+    batch.push({ rev, batch: rec.batch, prev, hash: rec.hash, event: rec.event, end: nl + 1 });
+    prev = rec.hash;
     pos = nl + 1;
-    if (batch[0] === batch[1] - 1) {
+    if (index === size - 1) {
       goodBytes = pos;
-      expectIndex = 0;
-    } else {
-      expectIndex = batch[0] + 1;
-      batchSize = batch[1];
+      count += batch.length;
+      if (visit) batch.forEach(visit);
+      else for (const r of batch) records.push(r);
+      batch = [];
     }
   }
-  // Drop records of an incomplete trailing batch: they were never acknowledged.
-  while (records.length > 0 && records[records.length - 1].end > goodBytes) records.pop();
-  return { records, goodBytes, totalBytes: buf.length };
+  return { records, goodBytes, totalBytes: buf.length, count };
 };
 
 const fsyncDir = (dir: string) => {
@@ -179,7 +182,7 @@ export class FileEventStore implements EventStore {
     try {
       buf = readFileSync(this.pathOf(stream));
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], goodBytes: 0, totalBytes: 0 };
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], goodBytes: 0, totalBytes: 0, count: 0 };
       throw e;
     }
     return scanStream(stream, buf);
@@ -188,32 +191,21 @@ export class FileEventStore implements EventStore {
   /** Where each stream's checked prefix ends, so a long-lived writer reads only what is new. */
   private readonly tails = new Map<string, { ino: number; point: ScanPoint }>();
 
-  /** The stream as a writer needs it: records after the cached point, and where whole batches end. */
-  private scanTail(stream: string, path: string): { base: ScanPoint; scan: StreamScan } {
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { base: START, scan: { records: [], goodBytes: 0, totalBytes: 0 } };
-      throw e;
+  /** The stream as a writer needs it (from an open fd): records after the cached point, where whole batches end. */
+  private scanTail(stream: string, fd: number): { base: ScanPoint; scan: StreamScan; ino: number } {
+    const st = fstatSync(fd);
+    const cached = this.tails.get(stream);
+    const base = cached && cached.ino === st.ino && st.size >= cached.point.offset ? cached.point : START;
+    const buf = Buffer.alloc(st.size - base.offset);
+    let off = 0;
+    while (off < buf.length) {
+      const n = readSync(fd, buf, off, buf.length - off, base.offset + off);
+      if (n === 0) break;
+      off += n;
     }
-    try {
-      const st = fstatSync(fd);
-      const cached = this.tails.get(stream);
-      const base = cached && cached.ino === st.ino && st.size >= cached.point.offset ? cached.point : START;
-      const buf = Buffer.alloc(st.size - base.offset);
-      let off = 0;
-      while (off < buf.length) {
-        const n = readSync(fd, buf, off, buf.length - off, base.offset + off);
-        if (n === 0) break;
-        off += n;
-      }
-      const scan = scanStream(stream, buf.subarray(0, off), { offset: 0, rev: base.rev, prev: base.prev });
-      this.tails.set(stream, { ino: st.ino, point: base });
-      return { base, scan };
-    } finally {
-      closeSync(fd);
-    }
+    const scan = scanStream(stream, buf.subarray(0, off), { offset: 0, rev: base.rev, prev: base.prev });
+    this.tails.set(stream, { ino: st.ino, point: base });
+    return { base, scan, ino: st.ino };
   }
 
   async append(stream: string, events: readonly TackEvent[], expected: ExpectedRevision): Promise<AppendResult> {
@@ -223,50 +215,52 @@ export class FileEventStore implements EventStore {
     }
     const path = this.pathOf(stream);
     return withLock(this.lockPath, () => {
-      const { base, scan } = this.scanTail(stream, path);
-      const head = base.rev + scan.records.length - 1;
-      if (expected !== 'any' && events.length > 0) {
-        const start = expected === 'no_stream' ? 0 : expected + 1;
-        // A retry of events already stored is a no-op (the EventStoreDB idempotency rule).
-        if (start <= head) {
-          const all = start >= base.rev ? null : this.scan(stream).records;
-          const stored = all ?? scan.records;
-          const offset = all ? 0 : base.rev;
-          const ids = stored.map((r) => (r.event as { id: string }).id);
-          const padded = [...new Array<string>(offset).fill(''), ...ids].map((id) => ({ id }));
-          if (isIdempotentRetry(padded, events, expected)) return { nextExpectedRevision: start - 1 + events.length };
-        }
-      }
-      if (expected === 'no_stream' ? head !== -1 : expected !== 'any' && expected !== head) {
-        throw new ConflictError(stream, expected, head);
-      }
-      if (events.length === 0) return { nextExpectedRevision: head };
-      let prev = scan.records.length > 0 ? scan.records[scan.records.length - 1].hash : base.prev;
-      let text = '';
-      events.forEach((e, i) => {
-        const line = encodeRecord(head + 1 + i, [i, events.length], prev, e);
-        prev = line.slice(line.length - 67, line.length - 3);
-        text += line;
-      });
-      const goodEnd = base.offset + scan.goodBytes;
       const created = !existsSync(path);
       const fd = openSync(path, 'a+');
-      let ino: number;
       try {
-        // Only the lock holder repairs a torn tail, and only the tail.
-        if (scan.goodBytes < scan.totalBytes) ftruncateSync(fd, goodEnd);
-        const bytes = Buffer.from(text, 'utf8');
-        let off = 0;
-        while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off, null);
-        fdatasyncSync(fd);
-        ino = fstatSync(fd).ino;
-        this.tails.set(stream, { ino, point: { offset: goodEnd + bytes.length, rev: head + 1 + events.length, prev } });
+        return this.appendLocked(stream, fd, events, expected, created);
       } finally {
         closeSync(fd);
       }
-      if (created) fsyncDir(this.streamsDir);
-      return { nextExpectedRevision: head + events.length };
     });
+  }
+
+  private appendLocked(stream: string, fd: number, events: readonly TackEvent[], expected: ExpectedRevision, created: boolean): AppendResult {
+    const { base, scan, ino } = this.scanTail(stream, fd);
+    const head = base.rev + scan.records.length - 1;
+    if (expected !== 'any' && events.length > 0) {
+      const start = expected === 'no_stream' ? 0 : expected + 1;
+      // A retry of events already stored is a no-op (the EventStoreDB idempotency rule).
+      if (start <= head) {
+        const all = start >= base.rev ? null : this.scan(stream).records;
+        const stored = all ?? scan.records;
+        const offset = all ? 0 : base.rev;
+        const ids = stored.map((r) => (r.event as { id: string }).id);
+        const padded = [...new Array<string>(offset).fill(''), ...ids].map((id) => ({ id }));
+        if (isIdempotentRetry(padded, events, expected)) return { nextExpectedRevision: start - 1 + events.length };
+      }
+    }
+    if (expected === 'no_stream' ? head !== -1 : expected !== 'any' && expected !== head) {
+      throw new ConflictError(stream, expected, head);
+    }
+    if (events.length === 0) return { nextExpectedRevision: head };
+    let prev = scan.records.length > 0 ? scan.records[scan.records.length - 1].hash : base.prev;
+    let text = '';
+    events.forEach((e, i) => {
+      const line = encodeRecord(head + 1 + i, [i, events.length], prev, e);
+      prev = line.slice(line.length - 67, line.length - 3);
+      text += line;
+    });
+    const goodEnd = base.offset + scan.goodBytes;
+    // Only the lock holder repairs a torn tail, and only the tail.
+    if (scan.goodBytes < scan.totalBytes) ftruncateSync(fd, goodEnd);
+    const bytes = Buffer.from(text, 'utf8');
+    let off = 0;
+    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off, null);
+    fdatasyncSync(fd);
+    this.tails.set(stream, { ino, point: { offset: goodEnd + bytes.length, rev: head + 1 + events.length, prev } });
+    if (created) fsyncDir(this.streamsDir);
+    return { nextExpectedRevision: head + events.length };
   }
 
   /**
@@ -300,6 +294,57 @@ export class FileEventStore implements EventStore {
     const events = this.decodedStream(stream);
     if (options.from === undefined && options.maxCount === undefined && (options.direction ?? 'forwards') === 'forwards') return events.slice();
     return readWindow(events.length, options).map((i) => events[i]);
+  }
+
+  /**
+   * Visit every event of a stream in order, checked and decoded, without keeping them: how a fold
+   * that needs only the resulting state reads a long history.
+   */
+  async forEach(stream: string, visit: (e: RecordedEvent) => void): Promise<void> {
+    let buf: Buffer;
+    try {
+      buf = readFileSync(this.pathOf(stream));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw e;
+    }
+    scanStream(stream, buf, START, (r) => {
+      const d = decodeEvent({ stream, revision: r.rev }, r.event);
+      if (d._tag === 'Left') throw new CorruptStoreError(`store corrupt at ${d.left}`);
+      visit({ stream, revision: r.rev, event: d.right });
+    });
+  }
+
+  /** The first event of a stream, reading only its first batch. */
+  async first(stream: string): Promise<RecordedEvent | null> {
+    let fd: number;
+    try {
+      fd = openSync(this.pathOf(stream), 'r');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+    try {
+      let size = 64 * 1024;
+      while (true) {
+        const buf = Buffer.alloc(size);
+        const n = readSync(fd, buf, 0, size, 0);
+        const chunk = buf.subarray(0, n);
+        // Scan whole lines only; the first complete batch is all we need.
+        const end = chunk.lastIndexOf(10) + 1;
+        const scan = scanStream(stream, chunk.subarray(0, end));
+        if (scan.records.length > 0) {
+          const r = scan.records[0];
+          const d = decodeEvent({ stream, revision: 0 }, r.event);
+          if (d._tag === 'Left') throw new CorruptStoreError(`store corrupt at ${d.left}`);
+          return { stream, revision: 0, event: d.right };
+        }
+        if (n < size) return null;
+        size *= 4;
+      }
+    } finally {
+      closeSync(fd);
+    }
   }
 
   async head(stream: string): Promise<number> {
