@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Harness } from '../domain/harness.js';
-import type { DataOf, ModelRef, TackEvent } from '../domain/events.js';
+import type { DataOf, EventOf, ModelRef, TackEvent } from '../domain/events.js';
 import { sha256 } from '../domain/canonical.js';
 import { runAgent, type RunResult } from '../agent/loop.js';
 import { modelClient } from '../agent/model-client.js';
@@ -10,6 +10,7 @@ import type { SandboxOptions } from '../tasks/index.js';
 import { branchStream, type Store } from '../store/port.js';
 import { openModel, type CassetteMode } from './model-endpoint.js';
 import { stamp, type StampContext } from './envelope.js';
+import { seedFor } from '../domain/seed.js';
 
 /**
  * Running tasks with a branch's harness and model (or a reference agent), storing each attempt's
@@ -37,25 +38,65 @@ export interface RunSuiteOptions {
   /** Record TraceObserved events (LLM runs only; reference agents validate suites, not harnesses). */
   readonly record: boolean;
   readonly onProgress?: (e: ProgressEvent<LlmDetail>) => void;
+  /** Traces already recorded, by reuseKey: their attempts are not run again. */
+  readonly reuse?: ReadonlyMap<string, EventOf<'TraceObserved'>>;
 }
+
+/** What one attempt showed, whether it ran now or was reused from the history. */
+export interface Observation {
+  readonly taskId: string;
+  readonly split: DataOf<'TraceObserved'>['split'];
+  readonly attempt: number;
+  readonly seed: number;
+  readonly passed: boolean;
+  readonly exitReason: string;
+  readonly steps: number;
+  readonly tokens: number;
+  readonly modelCalls: number;
+  readonly traceId: string;
+  readonly event: EventOf<'TraceObserved'> | null;
+  readonly reused: boolean;
+}
+
+/** A trace is reused only for the same harness, model and parameters, task content and seed: never across models. */
+export const reuseKey = (harnessHash: string, model: ModelRef, taskHash: string, seed: number): string =>
+  [harnessHash, model.id, model.baseUrl ?? '', JSON.stringify(model.params ?? {}), taskHash, seed].join('\u0000');
+
+export const reuseIndex = (events: readonly EventOf<'TraceObserved'>[]): Map<string, EventOf<'TraceObserved'>> =>
+  new Map(events.map((e) => [reuseKey(e.data.harnessHash, e.data.model, e.data.taskHash, e.data.seed), e]));
+
+const fromEvent = (e: EventOf<'TraceObserved'>, reused: boolean): Observation => ({
+  taskId: e.data.taskId,
+  split: e.data.split,
+  attempt: e.data.attempt,
+  seed: e.data.seed,
+  passed: e.data.outcome.passed,
+  exitReason: e.data.outcome.exitReason,
+  steps: e.data.steps,
+  tokens: e.data.usage.promptTokens + e.data.usage.completionTokens,
+  modelCalls: e.data.usage.modelCalls,
+  traceId: e.data.traceId,
+  event: e,
+  reused,
+});
 
 export interface LlmDetail {
   readonly run: RunResult;
-}
-
-export interface AttemptRecord {
-  readonly result: AttemptResult<LlmDetail>;
-  readonly traceId: string;
-  readonly event: TackEvent | null;
 }
 
 /** The trace id of an attempt: deterministic from (key, harness, model, task content, attempt, seed). */
 export const traceIdFor = (key: string, harnessHash: string, model: ModelRef, taskHash: string, taskId: string, attempt: number, seed: number): string =>
   't-' + sha256([key, harnessHash, model.id, JSON.stringify(model.params ?? {}), taskHash, taskId, attempt, seed].join('\u0000')).slice(0, 32);
 
-export const runSuite = async (o: RunSuiteOptions): Promise<AttemptRecord[]> => {
+export const runSuite = async (o: RunSuiteOptions): Promise<Observation[]> => {
   const key = o.attemptKey ?? randomUUID();
-  const access = o.agent === 'llm' ? await openModel(o.model, o.store.blobs, o.cassettes) : null;
+  const reused = new Map<string, Observation>();
+  for (const t of o.tasks)
+    for (let a = 0; a < o.attempts; a++) {
+      const hit = o.reuse?.get(reuseKey(o.harnessHash, o.model, t.hash, seedFor(t.id, a)));
+      if (hit && hit.data.taskId === t.id && hit.data.attempt === a) reused.set(`${t.id}\u0000${a}`, fromEvent(hit, true));
+    }
+  const access = o.agent === 'llm' && reused.size < o.tasks.length * o.attempts ? await openModel(o.model, o.store.blobs, o.cassettes) : null;
   try {
     const agentFn: AgentFn<LlmDetail> =
       o.agent === 'llm'
@@ -75,13 +116,29 @@ export const runSuite = async (o: RunSuiteOptions): Promise<AttemptRecord[]> => 
           }
         : (referenceAgents[o.agent] as unknown as AgentFn<LlmDetail>);
     // Each attempt is recorded as soon as it ends, so an interrupted run keeps what it finished.
-    const recorded = new Map<string, Promise<AttemptRecord>>();
-    const record = (r: AttemptResult<LlmDetail>): Promise<AttemptRecord> => {
+    const recorded = new Map<string, Promise<Observation>>();
+    const observe = (r: AttemptResult<LlmDetail>): Promise<Observation> => {
       const traceId = traceIdFor(key, o.harnessHash, o.model, r.taskHash, r.taskId, r.attempt, r.seed);
-      if (!(o.record && o.agent === 'llm')) return Promise.resolve({ result: r, traceId, event: null });
+      if (!(o.record && o.agent === 'llm')) {
+        const s = r.agent?.detail?.run?.summary;
+        return Promise.resolve({
+          taskId: r.taskId,
+          split: r.split,
+          attempt: r.attempt,
+          seed: r.seed,
+          passed: r.passed,
+          exitReason: r.exitReason,
+          steps: s?.steps ?? 0,
+          tokens: s ? s.usage.promptTokens + s.usage.completionTokens : 0,
+          modelCalls: s?.usage.modelCalls ?? 0,
+          traceId,
+          event: null,
+          reused: false,
+        });
+      }
       return (async () => {
-        const cassetteBlob = access!.recorder ? await access!.recorder.saveIndex(traceId) : undefined;
-        return { result: r, traceId, event: await recordAttempt(o, r, traceId, cassetteBlob) };
+        const cassetteBlob = access?.recorder ? await access.recorder.saveIndex(traceId) : undefined;
+        return fromEvent(await recordAttempt(o, r, traceId, cassetteBlob), false);
       })();
     };
     const results = await runTasks<LlmDetail>({
@@ -90,21 +147,27 @@ export const runSuite = async (o: RunSuiteOptions): Promise<AttemptRecord[]> => 
       concurrency: o.concurrency,
       agent: agentFn,
       sandbox: o.sandbox,
+      include: (taskId, attempt) => !reused.has(`${taskId}\u0000${attempt}`),
       onProgress: (e) => {
-        if (e.type === 'attempt_finished') recorded.set(`${e.result.taskId}\u0000${e.result.attempt}`, record(e.result));
+        if (e.type === 'attempt_finished') recorded.set(`${e.result.taskId}\u0000${e.result.attempt}`, observe(e.result));
         o.onProgress?.(e);
       },
     });
-    const records: AttemptRecord[] = [];
-    for (const r of results) records.push(await (recorded.get(`${r.taskId}\u0000${r.attempt}`) ?? record(r)));
-    return records;
+    for (const r of results) if (!recorded.has(`${r.taskId}\u0000${r.attempt}`)) recorded.set(`${r.taskId}\u0000${r.attempt}`, observe(r));
+    const out: Observation[] = [];
+    for (const t of o.tasks)
+      for (let a = 0; a < o.attempts; a++) {
+        const k = `${t.id}\u0000${a}`;
+        out.push(reused.get(k) ?? (await recorded.get(k)!));
+      }
+    return out;
   } finally {
     await access?.close();
   }
 };
 
 /** Store the attempt's trace (with the runner's notes) as a blob and append its TraceObserved. */
-const recordAttempt = async (o: RunSuiteOptions, r: AttemptResult<LlmDetail>, traceId: string, cassetteBlob?: string): Promise<TackEvent> => {
+const recordAttempt = async (o: RunSuiteOptions, r: AttemptResult<LlmDetail>, traceId: string, cassetteBlob?: string): Promise<EventOf<'TraceObserved'>> => {
   const run = r.agent?.detail?.run;
   const trajectory: AtifTrajectory = run
     ? { ...run.trajectory, extra: { ...(run.trajectory.extra ?? {}), runner: { notes: r.notes, verifier: r.verifierExcerpt, reward: r.reward } } }
@@ -137,5 +200,5 @@ const recordAttempt = async (o: RunSuiteOptions, r: AttemptResult<LlmDetail>, tr
   };
   const [event] = stamp([{ type: 'TraceObserved', data }], o.stampContext);
   await o.store.events.append(branchStream(o.branch), [event], 'any');
-  return event;
+  return event as EventOf<'TraceObserved'>;
 };

@@ -102,6 +102,8 @@ export interface RunTasksOptions<D> extends RunOptions {
   readonly concurrency: number;
   readonly agent: AgentFn<D>;
   readonly onProgress?: (event: ProgressEvent<D>) => void;
+  /** Which (task, attempt) pairs to run (default: all); results hold only those. */
+  readonly include?: (taskId: string, attempt: number) => boolean;
 }
 
 export { seedFor };
@@ -114,7 +116,9 @@ export const runTasks = async <D>(o: RunTasksOptions<D>): Promise<AttemptResult<
   if (!Number.isInteger(o.attempts) || o.attempts < 1) throw new Error(`tack: attempts must be a positive integer, got ${o.attempts}`);
   if (!Number.isInteger(o.concurrency) || o.concurrency < 1) throw new Error(`tack: concurrency must be a positive integer, got ${o.concurrency}`);
   const sandbox = resolveSandboxMode(o.sandbox);
-  const jobs = o.tasks.flatMap((task) => Array.from({ length: o.attempts }, (_, attempt) => ({ task, attempt })));
+  const jobs = o.tasks
+    .flatMap((task) => Array.from({ length: o.attempts }, (_, attempt) => ({ task, attempt })))
+    .filter((j) => o.include?.(j.task.id, j.attempt) ?? true);
   const results: AttemptResult<D>[] = new Array(jobs.length);
   let next = 0;
   let done = 0;

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { loadSuite, type Task } from '../../tasks/index.js';
 import { checkBranchName, loadRef } from '../../app/history.js';
-import { runSuite, type AgentChoice, type AttemptRecord } from '../../app/run-suite.js';
+import { runSuite, type AgentChoice, type Observation } from '../../app/run-suite.js';
 import { TackError, UsageError } from '../../app/errors.js';
 import { modelFromArgs, modelOptions, type ModelArgs } from '../model-options.js';
 import { commandContext, printJson, stdio, withStore, type GlobalArgs } from '../context.js';
@@ -33,18 +33,19 @@ export interface TaskRow {
 }
 
 /** Per-task rows of a run, in suite order. */
-export const taskRows = (records: readonly AttemptRecord[]): TaskRow[] => {
-  const rows = new Map<string, { taskId: string; split: string; attempts: number; passes: number; steps: number; tokens: number; exitReasons: Record<string, number>; traceIds: string[] }>();
-  for (const { result: r, traceId, event } of records) {
-    const row = rows.get(r.taskId) ?? { taskId: r.taskId, split: r.split, attempts: 0, passes: 0, steps: 0, tokens: 0, exitReasons: {}, traceIds: [] };
-    const s = r.agent?.detail?.run?.summary;
-    row.attempts++;
-    row.passes += r.passed ? 1 : 0;
-    row.steps += s?.steps ?? 0;
-    row.tokens += s ? s.usage.promptTokens + s.usage.completionTokens : 0;
-    row.exitReasons[r.exitReason] = (row.exitReasons[r.exitReason] ?? 0) + 1;
-    if (event) row.traceIds.push(traceId);
-    rows.set(r.taskId, row);
+export const taskRows = (observations: readonly Observation[]): TaskRow[] => {
+  const rows = new Map<string, TaskRow & { exitReasons: Record<string, number>; traceIds: string[] }>();
+  for (const o of observations) {
+    const row = rows.get(o.taskId) ?? { taskId: o.taskId, split: o.split, attempts: 0, passes: 0, steps: 0, tokens: 0, exitReasons: {}, traceIds: [] };
+    rows.set(o.taskId, {
+      ...row,
+      attempts: row.attempts + 1,
+      passes: row.passes + (o.passed ? 1 : 0),
+      steps: row.steps + o.steps,
+      tokens: row.tokens + o.tokens,
+      exitReasons: { ...row.exitReasons, [o.exitReason]: (row.exitReasons[o.exitReason] ?? 0) + 1 },
+      traceIds: o.event ? [...row.traceIds, o.traceId] : row.traceIds,
+    });
   }
   return [...rows.values()];
 };
