@@ -203,6 +203,15 @@ export const EventData = {
     { merge: ValidationRecord },
   ),
   VersionTagged: strict('VersionTagged', { tag: TagName, version: intIn(1, 1e9) }),
+  IterationEnded: strict('IterationEnded', {
+    iteration: intIn(1, 1e6),
+    committedVersion: t.union([intIn(2, 1e9), t.null]),
+    accepted: t.array(ProposalId),
+    rejected: t.array(ProposalId),
+    invalid: t.array(strict('InvalidProposal', { weaknessId: t.string, reason: NonEmptyText })),
+    usage: strict('IterationUsage', { taskRuns: intIn(0, 1e9), modelCalls: intIn(0, 1e12), tokens: intIn(0, 1e15) }),
+    reason: NonEmptyText,
+  }),
   IdsReserved: strict('IdsReserved', {
     kind: t.keyof({ rule: null, policy: null, proposal: null, weakness: null }),
     from: intIn(1, 1e12),

@@ -204,6 +204,8 @@ const step = (s: Mutable | null, le: LineageEvent): Mutable => {
     case 'IterationStarted':
       s.iterations = Math.max(s.iterations, event.data.iteration);
       return s;
+    case 'IterationEnded':
+      return s;
     case 'TraceObserved':
       s.traceCount++;
       return s;

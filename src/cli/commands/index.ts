@@ -16,6 +16,7 @@ import { storeCommand } from './store.js';
 import { runCommand } from './run.js';
 import { tracesCommand } from './traces.js';
 import { traceCommand } from './trace.js';
+import { evolveCommand } from './evolve.js';
 
 /** Every `tack` command, in the order `tack --help` lists them. */
 export const commands: Command[] = [
@@ -36,4 +37,5 @@ export const commands: Command[] = [
   runCommand,
   tracesCommand,
   traceCommand,
+  evolveCommand,
 ];
