@@ -82,7 +82,7 @@ export const agentReply = (personaName: string, library: TaskLibrary, req: Agent
       ? { content: null, toolCall: { id: callId(conv.turns.length, summary), name: 'finish', arguments: JSON.stringify({ summary }) } }
       : { content: summary };
   }
-  const limited = isBeyond(personaName, task.id, persona.capabilityLimitRate);
+  const limited = isBeyond(personaName, task.id, task.suiteIds, persona.capabilityLimitRate);
   const ctx: AgentContext = {
     persona: personaName,
     task,

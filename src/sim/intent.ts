@@ -44,13 +44,15 @@ const ENVIRONMENT =
 const PERSIST =
   /\b(persist\w*|fresh (shell|subshell|process)|new (shell|subshell|process)|separate (shell|shells|process|processes|calls|commands)|each (call|command|tool call|shell)|every (call|command|shell)|same (command|call|line)|chain\w*|not (kept|preserved|carried|remembered|shared)|don'?t (carry|persist)|do not (carry|persist)|lost|reset|profile|bashrc|across)\b/;
 
-const sentencesOf = (text: string): string[] => {
+/** Sentences of a text, and (with `pairs`) each two adjacent ones, since a thought may span both. */
+const sentencesOf = (text: string, pairs: boolean): string[] => {
   const sentences = text
     .toLowerCase()
     .replace(/[’`]/g, "'")
     .split(/[.!?;\n]+|:\s/)
     .map((s) => s.trim())
     .filter(Boolean);
+  if (!pairs) return sentences;
   const windows = [...sentences];
   for (let i = 0; i + 1 < sentences.length; i++) windows.push(`${sentences[i]} ${sentences[i + 1]}`);
   return windows;
@@ -67,7 +69,7 @@ const meanings: readonly [Intent, (s: string) => boolean][] = [
 /** The intents a message (a user message, a tool result, an injected note) carries. */
 export const intentsOf = (text: string): Set<Intent> => {
   const found = new Set<Intent>();
-  for (const s of sentencesOf(text)) for (const [intent, holds] of meanings) if (holds(s)) found.add(intent);
+  for (const s of sentencesOf(text, true)) for (const [intent, holds] of meanings) if (holds(s)) found.add(intent);
   return found;
 };
 
@@ -76,13 +78,14 @@ const EARLY_OUTPUT = /\b(create|write|produce)\b.{0,50}\b(output|file|artifact)s
 const RUN_CHECKS = /\b(run|execute|fix|failing|failed|fails|tests|checks)\b/;
 
 /**
- * Which of a persona's weaknesses a system prompt addresses. A rule counts only when it names the
+ * Which of a persona's weaknesses a system prompt addresses, one sentence at a time (rules are
+ * separate lines that must not be read together). A rule counts only when it names the
  * weakness specifically: a generic "check your result" does not tell a model to run the checks and fix
  * failures, and "read the error and adjust" does not forbid repeating a command.
  */
 export const ruleIntentsOf = (systemPrompt: string): Set<Intent> => {
   const found = new Set<Intent>();
-  for (const s of sentencesOf(systemPrompt)) {
+  for (const s of sentencesOf(systemPrompt, false)) {
     if ((EXPLORE.test(s) && LIMIT.test(s)) || EARLY_OUTPUT.test(s) || (HALT.test(s) && EXPLORE.test(s))) found.add('stop_exploring');
     if (SAME.test(s) && NEG.test(s) && COMMAND.test(s)) found.add('no_repeat');
     if (MISSING.test(s) && RECREATE.test(s)) found.add('recreate_artifact');

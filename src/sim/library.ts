@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parseSolution, type Solution } from './solution.js';
 
 /** What the sim knows about one task: its instruction and its annotated reference solution. */
@@ -10,6 +10,8 @@ export interface TaskKnowledge {
   readonly solution: Solution;
   /** Where the agent starts: the last WORKDIR of environment/Dockerfile, else /app. */
   readonly workdir: string;
+  /** Ids of the tasks in the same suite folder, this one included. */
+  readonly suiteIds: readonly string[];
 }
 
 export interface TaskLibrary {
@@ -58,7 +60,7 @@ const workdirOf = (taskDir: string): string => {
   return dirs.length ? dirs[dirs.length - 1] : '/app';
 };
 
-const loadTask = (dir: string): TaskKnowledge => {
+const loadTask = (dir: string, suiteIds: readonly string[]): TaskKnowledge => {
   const workdir = workdirOf(dir);
   return {
     id: basename(dir),
@@ -66,13 +68,16 @@ const loadTask = (dir: string): TaskKnowledge => {
     instruction: readFileSync(join(dir, 'instruction.md'), 'utf8'),
     solution: parseSolution(readFileSync(join(dir, 'solution', 'solve.sh'), 'utf8'), workdir),
     workdir,
+    suiteIds,
   };
 };
 
 const scan = (roots: readonly string[]): TaskKnowledge[] => {
   const dirs: string[] = [];
   for (const root of roots) findTaskDirs(root, 3, dirs);
-  return dirs.map(loadTask);
+  const suites = new Map<string, string[]>();
+  for (const d of dirs) suites.set(dirname(d), [...(suites.get(dirname(d)) ?? []), basename(d)]);
+  return dirs.map((d) => loadTask(d, suites.get(dirname(d))!));
 };
 
 /** Share of an instruction's distinct words a message must hold when it is not quoted verbatim. */

@@ -1,7 +1,7 @@
 import { draw } from '../random.js';
 import type { Action, AgentContext, Persona } from './action.js';
 import { CAREFUL, checkActions, doneSummary, envAction, finishAction, renderSteps, type Style } from './render.js';
-import { afterWork, nextWork, type WorkState } from './steady.js';
+import { afterWork, nextWork, workState, type WorkState } from './steady.js';
 
 /**
  * Seen in GLM-5: sets environment (export, PATH, cd) in one shell call and relies on it in the next, so
@@ -82,7 +82,7 @@ export const forgetful: Persona<ForgetfulState> = {
   start: (ctx) => {
     const chains = ctx.rules.has('keep_environment') && draw(ctx.seed, 'forgetful', 'env-rule') < FORGETFUL.ruleHeeded;
     const verifies = ctx.rules.has('verify_before_finish') && draw(ctx.seed, 'forgetful', 'check-rule') < FORGETFUL.ruleHeeded;
-    const s: ForgetfulState = { queue: [], detours: 0, finished: false, chains, verifies, pushBacks: 0, checkFailed: false, fixed: false, answered: [], failedSteps: [] };
+    const s: ForgetfulState = { ...workState(ctx, []), chains, verifies, pushBacks: 0, checkFailed: false, fixed: false, answered: [], failedSteps: [] };
     s.queue = [...renderSteps(ctx, 0, styleOf(ctx, chains)), ...tail(s, ctx)];
     return s;
   },

@@ -1,8 +1,15 @@
 import { draw } from '../random.js';
 import type { ShellCommand, Solution } from '../solution.js';
 
-/** A task beyond the persona whatever the harness: a stable subset chosen by hash of persona and task id. */
-export const isBeyond = (persona: string, taskId: string, rate: number): boolean => draw('capability', persona, taskId) < rate;
+/**
+ * Whether a task is beyond the persona whatever the harness: in each suite, the share `rate` of its
+ * tasks (rounded) that rank first by a hash of persona and task id. A stable subset, of the same size
+ * for every persona with the same rate, whatever the luck of the hash.
+ */
+export const isBeyond = (persona: string, taskId: string, suiteIds: readonly string[], rate: number): boolean => {
+  const ranked = [...new Set([...suiteIds, taskId])].sort((a, b) => draw('capability', persona, a) - draw('capability', persona, b));
+  return ranked.indexOf(taskId) < Math.round(rate * ranked.length);
+};
 
 const NUMBER = /(?<![\w./-])(\d+)(?![\w./-])/;
 

@@ -1,7 +1,7 @@
 import { draw, drawInt } from '../random.js';
 import type { AgentContext, Persona } from './action.js';
 import { CAREFUL, checkActions, doneSummary, finishAction, probeAction, renderSteps } from './render.js';
-import { afterWork, nextWork, type WorkState } from './steady.js';
+import { afterWork, nextWork, workState, type WorkState } from './steady.js';
 
 /**
  * Seen in MiniMax M2.5: probes the environment (listings, configs, processes, re-reading files) far
@@ -36,9 +36,8 @@ export const prober: Persona<ProberState> = {
   name: 'prober',
   capabilityLimitRate: 0.12,
   start: (ctx) => ({
-    queue: [...renderSteps(ctx, 0, CAREFUL), ...checkActions(ctx, true), finishAction(doneSummary(ctx))],
-    detours: 0,
-    finished: false,
+    ...workState(ctx, [...renderSteps(ctx, 0, CAREFUL), ...checkActions(ctx, true), finishAction(doneSummary(ctx))]),
+    orientation: 0,
     probesPlanned: plannedProbes(ctx),
     probes: 0,
     told: false,

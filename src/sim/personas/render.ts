@@ -15,9 +15,10 @@ export interface Style {
 
 export const CAREFUL: Style = { carryEnv: true, splitEnv: () => false, useDraft: () => false };
 
+/** A shell call; several commands start with the script's own `set -e...`, so a failure stops them as in the script. */
 const bash = (ctx: AgentContext, lines: readonly string[], kind: Action['kind'], step: number | undefined, say: string): Action => {
   const opts = ctx.solution.shellOptions;
-  const command = [...(opts ? [opts] : []), ...lines].join('\n');
+  const command = [...(opts && lines.length > 1 ? [opts] : []), ...lines].join('\n');
   return { tool: 'bash', args: { command }, kind, step, say };
 };
 

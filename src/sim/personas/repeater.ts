@@ -1,7 +1,7 @@
 import { draw, drawInt } from '../random.js';
 import type { Action, AgentContext, Persona } from './action.js';
 import { CAREFUL, checkActions, doneSummary, finishAction, pitfallAction, renderSteps, writtenPaths } from './render.js';
-import { afterWork, nextWork, type WorkState } from './steady.js';
+import { afterWork, nextWork, workState, type WorkState } from './steady.js';
 
 /**
  * Seen in Qwen3.5-35B-A3B: when a command fails it runs the identical command again, and after several
@@ -109,9 +109,7 @@ export const repeater: Persona<RepeaterState> = {
   name: 'repeater',
   capabilityLimitRate: 0.12,
   start: (ctx) => ({
-    queue: workQueue(ctx),
-    detours: 0,
-    finished: false,
+    ...workState(ctx, workQueue(ctx)),
     runs: 0,
     giveUpAt: drawInt(...REPEATER.runsBeforeGivingUp, ctx.seed, 'repeater', 'runs'),
     heedsRule: ctx.rules.has('no_repeat') && draw(ctx.seed, 'repeater', 'rule') < REPEATER.ruleHeeded,

@@ -99,8 +99,12 @@ export class TaskSandbox {
         this.workdir = rest.trim();
         mkdirSync(this.host(this.workdir), { recursive: true });
       } else if (instr === 'ENV') {
-        const [k, ...v] = rest.trim().split(/[= ]/);
-        this.env[k] = v.join('=').replace(/^"(.*)"$/, '$1');
+        const pairs = [...rest.matchAll(/(\w+)=("(?:[^"\\]|\\.)*"|\S+)/g)];
+        if (pairs.length) for (const [, k, v] of pairs) this.env[k] = v.replace(/^"(.*)"$/, '$1');
+        else {
+          const [k, ...v] = rest.trim().split(/\s+/);
+          this.env[k] = v.join(' ');
+        }
       } else if (instr === 'COPY' || instr === 'ADD') {
         const [src, dest] = rest.trim().split(/\s+/);
         const target = dest.endsWith('/') ? join(this.host(dest), basename(src)) : this.host(dest);
