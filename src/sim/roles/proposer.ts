@@ -50,7 +50,7 @@ const CATEGORIES: readonly [Category, RegExp][] = [
   ['repeat', /repeat|identical|duplicate|retry|retried|same command|loop/],
   ['environment', /environment|env var|variable|export|\bpath\b|cwd|working directory|shell state|persist/],
   ['explore', /explor|read.?only|probe|probing|step budget|max(imum)? steps|ran out of steps|paralysis/],
-  ['verify', /verif|without (running )?(a |any )?check|premature|unchecked|finished without|failed check/],
+  ['verify', /verif(y|ied|ying|ication)|without (running )?(a |any )?check|premature|unchecked|finished without|failed check/],
   ['artifact', /missing[ _](required[ _])?(artifact|output|file)|not created|delet|destructive/],
 ];
 
