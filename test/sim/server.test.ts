@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
+import { serveSim } from '../../src/sim/serve.js';
 import { startSimServer, type SimServer } from '../../src/sim/server.js';
 import { FIXTURES, instructionOf } from './support/fixtures.js';
 
@@ -140,5 +141,28 @@ describe('sim server speaks chat completions', () => {
       assert.ok(e instanceof OpenAI.NotFoundError);
       return true;
     });
+  });
+});
+
+describe('tack sim serve', () => {
+  it('serves on the given port until SIGINT, then stops', async () => {
+    const probe = await startSimServer({ suites: [] });
+    const port = probe.port;
+    await probe.stop();
+    const lines: string[] = [];
+    let listening!: () => void;
+    const started = new Promise<void>((resolve) => (listening = resolve));
+    const done = serveSim({ port, suites: [FIXTURES] }, (line) => {
+      lines.push(line);
+      listening();
+    });
+    await started;
+    assert.match(lines[0], new RegExp(`sim:steady.* at http://127\\.0\\.0\\.1:${port}/v1 `));
+    const models = (await (await fetch(`http://127.0.0.1:${port}/v1/models`)).json()) as { data: unknown[] };
+    assert.equal(models.data.length, 4);
+    process.emit('SIGINT');
+    await done;
+    assert.deepEqual(lines.slice(1), ['sim server stopped']);
+    await assert.rejects(fetch(`http://127.0.0.1:${port}/v1/models`));
   });
 });

@@ -40,7 +40,7 @@ export const renderSteps = (ctx: AgentContext, from: number, style: Style): Acti
     const say = `Next: ${step.title}.`;
     if (env.length === commands.length) {
       if (!style.carryEnv && env.length) out.push(bash(ctx, env.map((c) => c.text), 'env', i, say));
-      carried.push(...(style.carryEnv ? env.map((c) => c.text) : []));
+      if (style.carryEnv) carried.push(...env.map((c) => c.text));
       continue;
     }
     const split = !style.carryEnv && env.length > 0 && style.splitEnv(i);
@@ -75,11 +75,10 @@ export const renderSteps = (ctx: AgentContext, from: number, style: Style): Acti
 export const pitfallAction = (ctx: AgentContext, step: number, command: string, kind: 'pitfall' | 'slip'): Action =>
   bash(ctx, [...envBefore(ctx.solution, step), command], kind, step, `Next: ${ctx.solution.steps[step].title}.`);
 
-/** The step's environment-setting commands alone (what a persona that forgets shells are fresh re-runs). */
+/** The step's environment-setting commands alone, else the earlier steps' (what a persona that forgets shells are fresh re-runs). */
 export const envAction = (ctx: AgentContext, step: number): Action | undefined => {
-  const env = ctx.solution.steps[step].commands.filter((c) => c.setsEnv).map((c) => c.text);
-  const all = envBefore(ctx.solution, step + 1);
-  const lines = env.length ? env : all;
+  const own = ctx.solution.steps[step].commands.filter((c) => c.setsEnv).map((c) => c.text);
+  const lines = own.length ? own : envBefore(ctx.solution, step);
   return lines.length ? bash(ctx, lines, 'env', step, 'Set the environment again.') : undefined;
 };
 
@@ -114,7 +113,7 @@ const inputPaths = (ctx: AgentContext): string[] => {
   return [...found].sort();
 };
 
-const READ_ONLY_SHELL = ['ps aux | head -n 20', 'env | sort | head -n 40', 'cat /etc/os-release', 'which python3 gcc make sqlite3 git jq', 'df -h', 'uname -a', 'id', 'pwd'];
+const READ_ONLY_SHELL = ['ps aux | head -n 20', 'printenv PATH HOME PWD', 'cat /etc/os-release', 'which python3 gcc make sqlite3 git jq', 'df -h', 'uname -a', 'id', 'pwd'];
 
 /**
  * The k-th look at the environment: listings, file reads, processes, tool versions; files are read
