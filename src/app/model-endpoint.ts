@@ -19,7 +19,8 @@ export interface ModelAccess {
 /** Hooks that serve model ids without a base URL (e.g. simulated models); registered by the CLI. */
 export interface LocalModelProvider {
   readonly handles: (modelId: string) => boolean;
-  readonly start: () => Promise<{ baseUrl: string; stop: () => Promise<void> }>;
+  /** Start serving; `suites` are the task folders the run uses (a local model may need to know them). */
+  readonly start: (suites: readonly string[]) => Promise<{ baseUrl: string; stop: () => Promise<void> }>;
 }
 
 const providers: LocalModelProvider[] = [];
@@ -27,7 +28,7 @@ export const registerLocalModels = (p: LocalModelProvider): void => {
   providers.push(p);
 };
 
-export const openModel = async (model: ModelRef, blobs: BlobStore, mode: CassetteMode): Promise<ModelAccess> => {
+export const openModel = async (model: ModelRef, blobs: BlobStore, mode: CassetteMode, suites: readonly string[] = []): Promise<ModelAccess> => {
   if (mode.kind === 'replay') {
     const player = new CassettePlayer(blobs, mode.indexes, { onDivergence: 'fail' });
     return { endpoint: player, recorder: null, model, close: async () => {} };
@@ -37,7 +38,7 @@ export const openModel = async (model: ModelRef, blobs: BlobStore, mode: Cassett
   if (!model.baseUrl) {
     const provider = providers.find((p) => p.handles(model.id));
     if (provider) {
-      const served = await provider.start();
+      const served = await provider.start(suites);
       resolved = { ...model, baseUrl: served.baseUrl };
       stop = served.stop;
     }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { dirname } from 'node:path';
 import type { Harness } from '../domain/harness.js';
 import type { DataOf, EventOf, ModelRef, TackEvent } from '../domain/events.js';
 import { sha256 } from '../domain/canonical.js';
@@ -96,7 +97,7 @@ export const runSuite = async (o: RunSuiteOptions): Promise<Observation[]> => {
       const hit = o.reuse?.get(reuseKey(o.harnessHash, o.model, t.hash, seedFor(t.id, a)));
       if (hit && hit.data.taskId === t.id && hit.data.attempt === a) reused.set(`${t.id}\u0000${a}`, fromEvent(hit, true));
     }
-  const access = o.agent === 'llm' && reused.size < o.tasks.length * o.attempts ? await openModel(o.model, o.store.blobs, o.cassettes) : null;
+  const access = o.agent === 'llm' && reused.size < o.tasks.length * o.attempts ? await openModel(o.model, o.store.blobs, o.cassettes, [...new Set(o.tasks.map((t) => dirname(t.dir)))]) : null;
   try {
     const agentFn: AgentFn<LlmDetail> =
       o.agent === 'llm'

@@ -3,6 +3,9 @@ import { TackError, UsageError } from '../app/errors.js';
 import { StoreError } from '../store/port.js';
 import { stdio } from './context.js';
 import { commands } from './commands/index.js';
+import { registerSimModels } from './sim-models.js';
+
+registerSimModels();
 
 /**
  * The tack command line. Exit codes: 0 ok, 1 error (one line on stderr), 2 usage; commands that

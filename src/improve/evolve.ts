@@ -176,7 +176,7 @@ const iteration = async (
   let state = await loadBranch(o.store.events, o.branch);
   let weaknesses = own(state, 'WeaknessClassified').filter((w) => w.data.iteration === n);
   // The miner runs for either proposer; the model proposer reuses the same access.
-  const roleAccess = await openModel(o.proposerModel ?? model, o.store.blobs, cassettes);
+  const roleAccess = await openModel(o.proposerModel ?? model, o.store.blobs, cassettes, [o.suite.dir]);
   try {
     const roleClient = modelClient(o.proposerModel ?? model, roleAccess.endpoint);
     if (weaknesses.length === 0) {

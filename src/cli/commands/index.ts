@@ -17,6 +17,7 @@ import { runCommand } from './run.js';
 import { tracesCommand } from './traces.js';
 import { traceCommand } from './trace.js';
 import { evolveCommand } from './evolve.js';
+import { simCommand } from './sim.js';
 
 /** Every `tack` command, in the order `tack --help` lists them. */
 export const commands: Command[] = [
@@ -38,4 +39,5 @@ export const commands: Command[] = [
   tracesCommand,
   traceCommand,
   evolveCommand,
+  simCommand,
 ];
