@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import type { Harness } from '../domain/harness.js';
-import type { DataOf, EventOf, ModelRef, TackEvent } from '../domain/events.js';
+import type { DataOf, EventOf, ModelRef } from '../domain/events.js';
 import { sha256 } from '../domain/canonical.js';
 import { runAgent, type RunResult } from '../agent/loop.js';
 import { modelClient } from '../agent/model-client.js';
