@@ -29,6 +29,8 @@ const StoredResponse = strict('CassetteResponse', {
   attemptId: t.string,
   turn: intIn(0, 1e9),
   requestHash: Sha256Hex,
+  /** The request itself (secrets stripped): what an audit or a divergence report reads. */
+  request: t.unknown,
   response: t.unknown,
 });
 
@@ -97,7 +99,7 @@ export class CassetteRecorder implements ChatEndpoint {
   async send(request: ChatRequest, key: TurnKey, signal?: AbortSignal): Promise<unknown> {
     const response = await this.live.send(request, key, signal);
     const requestHash = requestHashOf(request);
-    const stored = { kind: 'tack.cassette-response', attemptId: key.attemptId, turn: key.turn, requestHash, response };
+    const stored = { kind: 'tack.cassette-response', attemptId: key.attemptId, turn: key.turn, requestHash, request, response };
     const blob = await this.blobs.put(encode(stored, this.secrets));
     const turns = this.indexes.get(key.attemptId) ?? {};
     turns[String(key.turn)] = { blob, requestHash };

@@ -58,7 +58,7 @@ export const evolveCommand: Command = () => ({
       .option('attempts', { type: 'number', default: 2, describe: 'attempts per task on the opt and gate splits' })
       .option('test-attempts', { type: 'number', default: 3, describe: 'attempts per task when scoring the test split (never used to decide)' })
       .option('candidates', { type: 'number', default: 4, describe: 'edits proposed per iteration, at most' })
-      .option('concurrency', { type: 'number', default: 2 })
+      .option('concurrency', { type: 'number', default: 4, describe: 'attempts at once (sandbox setup is I/O-bound: above the core count helps)' })
       .option('max-tokens', { type: 'number', describe: 'stop when this many tokens are spent' })
       .option('max-model-calls', { type: 'number', describe: 'stop when this many model calls are made' })
       .option('proposer', { choices: ['model', 'random'] as const, default: 'model' as const, describe: 'random = the ablation: random catalog edits at the same budget' })

@@ -18,6 +18,7 @@ import { tracesCommand } from './traces.js';
 import { traceCommand } from './trace.js';
 import { evolveCommand } from './evolve.js';
 import { simCommand } from './sim.js';
+import { demoCommand } from './demo.js';
 
 /** Every `tack` command, in the order `tack --help` lists them. */
 export const commands: Command[] = [
@@ -40,4 +41,5 @@ export const commands: Command[] = [
   traceCommand,
   evolveCommand,
   simCommand,
+  demoCommand,
 ];

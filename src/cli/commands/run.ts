@@ -87,7 +87,7 @@ export const runCommand: Command = (setExit) => ({
       .option('task', { type: 'string', array: true, describe: 'only these task ids' })
       .option('attempts', { type: 'number', default: 1 })
       .option('agent', { choices: ['oracle', 'null'] as const, describe: 'a reference agent instead of the model: oracle runs solution/solve.sh, null does nothing' })
-      .option('concurrency', { type: 'number', default: 2 })
+      .option('concurrency', { type: 'number', default: 4, describe: 'attempts at once (sandbox setup is I/O-bound: above the core count helps)' })
       .option('record', { type: 'boolean', default: false, describe: 'record every model response as a cassette' })
       .option('unsafe-no-sandbox', { type: 'boolean', default: false, describe: 'run tasks without bubblewrap (no isolation; warns on every run)' })
       .option('json', { type: 'boolean', default: false }),

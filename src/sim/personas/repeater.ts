@@ -14,11 +14,11 @@ export const REPEATER = {
   /** Runs of the same failing command before it gives up (inclusive range). */
   runsBeforeGivingUp: [3, 6] as const,
   /** From the second run on, chance per run that it changes approach by itself. */
-  insight: 0.08,
+  insight: 0.04,
   /** With a system-prompt rule against repeating commands, it obeys with this probability. */
   ruleHeeded: 0.4,
   /** Chance, on a task without a pitfall, of misremembering a file name in one command. */
-  slip: 0.5,
+  slip: 0.75,
 };
 
 interface RepeaterState extends WorkState {

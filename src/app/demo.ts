@@ -1,0 +1,143 @@
+import { loadSuite, type Task } from '../tasks/index.js';
+import { initialize, createBranch } from '../domain/decide.js';
+import { minimalHarness, MINIMAL_RULE_COUNT } from '../domain/harness.js';
+import { openFileStore } from '../store/file.js';
+import type { Store } from '../store/port.js';
+import { evolve, type Progress } from '../improve/evolve.js';
+import { pairedBootstrap } from '../improve/bootstrap.js';
+import { appendDecision, decided, loadBranch, mintIds } from './history.js';
+import { reuseIndex, runSuite, type Observation } from './run-suite.js';
+import { branchTraces } from './traces.js';
+import type { StampContext } from './envelope.js';
+
+/**
+ * `tack demo`: tack's whole job on simulated models. One branch per faulty persona, evolved; a copy
+ * of each evolved with the random proposer at the same budget (the ablation); test-split pass rates
+ * before and after with a bootstrap interval of the paired difference.
+ */
+export interface DemoSettings {
+  readonly personas: readonly string[];
+  readonly iterations: number;
+  readonly attempts: number;
+  readonly testAttempts: number;
+  readonly candidates: number;
+  readonly concurrency: number;
+}
+
+export const DEMO_DEFAULTS: DemoSettings = { personas: ['prober', 'repeater', 'forgetful'], iterations: 2, attempts: 1, testAttempts: 3, candidates: 3, concurrency: 4 };
+export const DEMO_QUICK: DemoSettings = { ...DEMO_DEFAULTS, iterations: 1, candidates: 2 };
+
+export interface DemoRow {
+  readonly branch: string;
+  readonly testBefore: number;
+  readonly testAfter: number;
+  readonly randomAfter: number;
+  readonly ciLow: number;
+  readonly ciHigh: number;
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly taskRuns: number;
+  readonly modelCalls: number;
+  readonly tokens: number;
+}
+
+export interface DemoResult {
+  readonly dir: string;
+  readonly settings: DemoSettings;
+  readonly branches: DemoRow[];
+  readonly whyId: string | null;
+  readonly whyBranch: string | null;
+}
+
+const rate = (obs: readonly Observation[]) => obs.filter((o) => o.passed).length / Math.max(1, obs.length);
+const perTask = (obs: readonly Observation[]) => {
+  const m = new Map<string, number[]>();
+  for (const o of obs) m.set(o.taskId, [...(m.get(o.taskId) ?? []), o.passed ? 1 : 0]);
+  return new Map([...m].map(([k, v]) => [k, v.reduce((a, b) => a + b, 0) / v.length]));
+};
+
+export const runDemo = async (
+  dir: string,
+  suiteDir: string,
+  settings: DemoSettings,
+  ctx: StampContext,
+  say: (line: string) => void,
+  progress?: (p: Progress) => void,
+): Promise<DemoResult> => {
+  const store = await openFileStore(`${dir}/.tack`, { create: true });
+  try {
+    const suite = loadSuite(suiteDir);
+    const test = suite.tasks.filter((t) => t.split === 'test');
+    const ids = await mintIds(store.events, 'rule', MINIMAL_RULE_COUNT, ctx);
+    await appendDecision(store, 'main', 'no_stream', decided(initialize('main', { id: 'sim:steady' }, minimalHarness(ids))), ctx);
+    const main = (await loadBranch(store.events, 'main')).state;
+    const rows: DemoRow[] = [];
+    let whyId: string | null = null;
+    let whyBranch: string | null = null;
+    for (const persona of settings.personas) {
+      const model = { id: `sim:${persona}` };
+      for (const b of [persona, `${persona}-random`])
+        await appendDecision(store, b, 'no_stream', decided(createBranch(b, main, model, `demo: ${persona}${b.endsWith('random') ? ', random-proposer ablation' : ''}`)), ctx);
+      say(`${persona}: scoring the test split before (${test.length} tasks x ${settings.testAttempts})`);
+      const before = await score(store, persona, test, settings, ctx);
+      const common = { store, suite, iterations: settings.iterations, attempts: settings.attempts, testAttempts: settings.testAttempts, candidates: settings.candidates, concurrency: settings.concurrency, sandbox: {}, record: true, stampContext: ctx, progress };
+      say(`${persona}: evolving (model proposer)`);
+      const evolved = await evolve({ ...common, branch: persona, proposer: 'model' });
+      say(`${persona}: evolving the ablation copy (random proposer, same budget)`);
+      const random = await evolve({ ...common, branch: `${persona}-random`, proposer: 'random' });
+      const after = await score(store, persona, test, settings, ctx);
+      const randomAfter = await score(store, `${persona}-random`, test, settings, ctx);
+      const b = perTask(before);
+      const a = perTask(after);
+      const ci = pairedBootstrap([...b.keys()].map((k) => ({ before: b.get(k)!, after: a.get(k) ?? 0 })), 2_000, persona);
+      const state = (await loadBranch(store.events, persona)).state;
+      const own = [...state.proposals.values()].filter((p) => p.branch === persona);
+      rows.push({
+        branch: persona,
+        testBefore: rate(before),
+        testAfter: rate(after),
+        randomAfter: rate(randomAfter),
+        ciLow: ci.low,
+        ciHigh: ci.high,
+        accepted: own.filter((p) => p.status === 'committed' || p.status === 'accepted').length,
+        rejected: own.filter((p) => p.status === 'rejected').length,
+        taskRuns: evolved.taskRuns + random.taskRuns,
+        modelCalls: evolved.modelCalls + random.modelCalls,
+        tokens: evolved.tokens + random.tokens,
+      });
+      if (!whyId) {
+        const committed = own.find((p) => p.status === 'committed');
+        if (committed) {
+          whyId = committed.edit.op === 'AddRule' ? committed.edit.rule.id : committed.edit.op === 'SetPolicy' ? committed.edit.policy.id : null;
+          whyBranch = persona;
+        }
+      }
+    }
+    return { dir, settings, branches: rows, whyId, whyBranch };
+  } finally {
+    await store.close();
+  }
+};
+
+/** Test-split attempts of a branch's head (reused when already run). */
+const score = async (store: Store, branch: string, test: readonly Task[], s: DemoSettings, ctx: StampContext): Promise<Observation[]> => {
+  const { state } = await loadBranch(store.events, branch);
+  return runSuite({
+    store,
+    branch,
+    harness: state.harness,
+    harnessHash: state.harnessHash,
+    model: state.model,
+    tasks: test,
+    attempts: s.testAttempts,
+    concurrency: s.concurrency,
+    agent: 'llm',
+    sandbox: {},
+    cassettes: { kind: 'record' },
+    stampContext: ctx,
+    attemptKey: 'evolve',
+    record: true,
+    reuse: reuseIndex(await branchTraces(store, branch)),
+  });
+};
+
