@@ -20,9 +20,17 @@ const ok = async (cwd: string, args: string[]): Promise<CliResult> => {
   return r;
 };
 
+/** The test-split pass rate of a branch's head, from the attempts evolve scored (3 per task). */
 const testRate = async (cwd: string, branch: string): Promise<number> => {
-  const j = JSON.parse((await ok(cwd, ['run', '--branch', branch, '--suite', CORE, '--split', 'test', '--attempts', '3', '--json'])).stdout);
-  return j.totals.passes / j.totals.attempts;
+  const head = JSON.parse((await ok(cwd, ['show', branch, '--json'])).stdout).harnessHash;
+  return testRateOf(cwd, branch, head);
+};
+const testRateOf = async (cwd: string, branch: string, harnessHash: string): Promise<number> => {
+  const traces = JSON.parse((await ok(cwd, ['traces', '--branch', branch, '--json'])).stdout).traces.filter(
+    (t: { split: string; harnessHash: string }) => t.split === 'test' && t.harnessHash === harnessHash,
+  );
+  assert.equal(traces.length, 16 * 3, `test split of ${branch} at ${harnessHash.slice(0, 12)} scored ${traces.length} times`);
+  return traces.filter((t: { outcome: { passed: boolean } }) => t.outcome.passed).length / traces.length;
 };
 
 const filesUnder = (dir: string): string[] =>
@@ -37,10 +45,11 @@ describe('tack evolve on sim:repeater (reduced setting: 1 iteration, 1 attempt o
     dir = await tempDir();
     await ok(dir, ['init', '--model', 'sim:repeater']);
     await ok(dir, ['branch', 'rnd', '--from', 'main', '--model', 'sim:repeater']);
-    before0 = await testRate(dir, 'main');
+    const start = JSON.parse((await ok(dir, ['show', 'main', '--json'])).stdout).harnessHash;
     const budget = ['--suite', CORE, '--iterations', '1', '--attempts', '1', '--candidates', '3', '--test-attempts', '3'];
     await ok(dir, ['evolve', '--branch', 'main', ...budget]);
     await ok(dir, ['evolve', '--branch', 'rnd', '--proposer', 'random', ...budget]);
+    before0 = await testRateOf(dir, 'main', start);
     after = await testRate(dir, 'main');
     randomAfter = await testRate(dir, 'rnd');
   });
