@@ -18,7 +18,7 @@ const ERROR_WORDS =
   /\b(error|errors|no such file|not found|permission denied|cannot|can't|failed|fatal|traceback|is a directory|not a directory|unbound variable|syntax error|enoent|eacces)\b/i;
 /** A shell error a model notices even when the exit code says 0 (a failing redirect or pipeline stage). */
 const PLAIN_ERROR = /^(ba)?sh: (line \d+: )?.*(no such file or directory|command not found|permission denied)/im;
-const INVALID_ARGS = /\b(invalid|malformed|unparseable|could not parse|cannot parse|not valid)\b.{0,40}\b(json|arguments?|args)\b/i;
+const INVALID_ARGS = /\b(invalid|malformed|unparseable|could not parse|cannot parse|not (a )?valid)\b.{0,40}\b(json|arguments?|args)\b/i;
 
 /** The last exit code the text shows ("exit code: 1", "[exit 1]", {"exitCode":1}, "status: 1"), if any. */
 export const exitCodeIn = (text: string): number | null => {

@@ -64,5 +64,9 @@ describe('how the sim reads a tool result', () => {
   it('tells a refusal and rejected arguments from a failure', () => {
     assert.equal(readOutcome('Refusing to run an identical command again: it failed already. Try a different approach.').status, 'refused');
     assert.equal(readOutcome('error: invalid JSON arguments; call the tool again').status, 'invalid');
+    assert.equal(
+      readOutcome('error: the arguments of this bash call are not a valid JSON object (Unexpected end of JSON input); nothing was run.').status,
+      'invalid',
+    );
   });
 });
