@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appendFigure, foldFigure, whyFigure, writeResults, type Figure } from './history.js';
 import { measureAgentOverhead } from './agent-overhead.js';
+import { simThroughput } from './sim-throughput.js';
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const root = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
@@ -34,6 +35,18 @@ try {
     met: agent.perStepMs < 2,
     note: 'ratio = time of the full loop / a bare loop making the same model and command calls',
   });
+  const sim = await simThroughput(scale < 1 ? 1 : 2);
+  for (const s of sim.slice(1))
+    show({
+      name: `sim:steady task attempts per minute (200 ms per model response), concurrency ${s.concurrency} vs 1`,
+      ours: s.perMinute,
+      baseline: sim[0].perMinute,
+      unit: 'attempts/min',
+      ratio: s.speedup,
+      goal: 'speedup reported',
+      met: s.speedup > 1,
+      note: 'ratio = attempts per minute at this concurrency / at concurrency 1, suites/mini',
+    });
   writeResults(join(root, 'bench', 'results.json'), figures);
   console.log(`\nwrote bench/results.json`);
 } finally {

@@ -41,7 +41,22 @@ export interface RunSuiteOptions {
   readonly onProgress?: (e: ProgressEvent<LlmDetail>) => void;
   /** Traces already recorded, by reuseKey: their attempts are not run again. */
   readonly reuse?: ReadonlyMap<string, EventOf<'TraceObserved'>>;
+  /** Where TraceObserved events go (default: appended to the branch); a replay collects them instead. */
+  readonly sink?: (event: EventOf<'TraceObserved'>) => Promise<void>;
+  /** Clock readings of recorded attempts, by trace id: a replay reads time from them. */
+  readonly clocks?: ReadonlyMap<string, readonly number[]>;
 }
+
+/** A clock that remembers what it said (record), or says again what was remembered (replay). */
+const recordingClock = () => {
+  const readings: number[] = [];
+  return { readings, clock: { now: () => { const t = Date.now(); readings.push(t); return t; } } };
+};
+const replayingClock = (readings: readonly number[]) => {
+  let i = 0;
+  const last = readings[readings.length - 1] ?? 0;
+  return { now: () => (i < readings.length ? readings[i++] : last + ++i) };
+};
 
 /** What one attempt showed, whether it ran now or was reused from the history. */
 export interface Observation {
@@ -83,6 +98,8 @@ const fromEvent = (e: EventOf<'TraceObserved'>, reused: boolean): Observation =>
 
 export interface LlmDetail {
   readonly run: RunResult;
+  /** Every clock reading of the run, kept in the trace so a replay can give the same times. */
+  readonly clock: readonly number[];
 }
 
 /** The trace id of an attempt: deterministic from (key, harness, model, task content, attempt, seed). */
@@ -103,7 +120,10 @@ export const runSuite = async (o: RunSuiteOptions): Promise<Observation[]> => {
       o.agent === 'llm'
         ? async (ctx) => {
             const attemptId = traceIdFor(key, o.harnessHash, o.model, ctx.task.hash, ctx.task.id, ctx.attempt, ctx.seed);
+            const recorded = o.clocks?.get(attemptId);
+            const rec = recorded ? null : recordingClock();
             const run = await runAgent({
+              clock: recorded ? replayingClock(recorded) : rec!.clock,
               harness: o.harness,
               model: modelClient(o.model, access!.endpoint),
               workspace: ctx.workspace,
@@ -113,7 +133,7 @@ export const runSuite = async (o: RunSuiteOptions): Promise<Observation[]> => {
               seed: ctx.seed,
               attemptId,
             });
-            return { exitReason: run.summary.exitReason, detail: { run } };
+            return { exitReason: run.summary.exitReason, detail: { run, clock: recorded ?? rec!.readings } };
           }
         : (referenceAgents[o.agent] as unknown as AgentFn<LlmDetail>);
     // Each attempt is recorded as soon as it ends, so an interrupted run keeps what it finished.
@@ -171,7 +191,7 @@ export const runSuite = async (o: RunSuiteOptions): Promise<Observation[]> => {
 const recordAttempt = async (o: RunSuiteOptions, r: AttemptResult<LlmDetail>, traceId: string, cassetteBlob?: string): Promise<EventOf<'TraceObserved'>> => {
   const run = r.agent?.detail?.run;
   const trajectory: AtifTrajectory = run
-    ? { ...run.trajectory, extra: { ...(run.trajectory.extra ?? {}), runner: { notes: r.notes, verifier: r.verifierExcerpt, reward: r.reward } } }
+    ? { ...run.trajectory, extra: { ...(run.trajectory.extra ?? {}), runner: { notes: r.notes, verifier: r.verifierExcerpt, reward: r.reward }, clock: r.agent?.detail?.clock ?? [] } }
     : {
         schema_version: 'ATIF-v1.4',
         session_id: traceId,
@@ -199,7 +219,8 @@ const recordAttempt = async (o: RunSuiteOptions, r: AttemptResult<LlmDetail>, tr
     ...(o.candidate !== undefined ? { candidate: o.candidate } : {}),
     ...(cassetteBlob ? { cassetteBlob } : {}),
   };
-  const [event] = stamp([{ type: 'TraceObserved', data }], o.stampContext);
-  await o.store.events.append(branchStream(o.branch), [event], 'any');
-  return event as EventOf<'TraceObserved'>;
+  const [event] = stamp([{ type: 'TraceObserved', data }], o.stampContext) as EventOf<'TraceObserved'>[];
+  if (o.sink) await o.sink(event);
+  else await o.store.events.append(branchStream(o.branch), [event], 'any');
+  return event;
 };

@@ -6,6 +6,7 @@ import { TackError, UsageError } from '../../app/errors.js';
 import { modelFromArgs, modelOptions, type ModelArgs } from '../model-options.js';
 import { commandContext, printJson, stdio, withStore, type GlobalArgs } from '../context.js';
 import { progressLine } from '../progress.js';
+import { replayRun } from '../../app/replay-run.js';
 import type { Command } from './types.js';
 
 interface RunArgs extends GlobalArgs, ModelArgs {
@@ -17,6 +18,7 @@ interface RunArgs extends GlobalArgs, ModelArgs {
   concurrency: number;
   json: boolean;
   record: boolean;
+  replay?: string;
   unsafeNoSandbox: boolean;
   task?: string[];
 }
@@ -88,7 +90,8 @@ export const runCommand: Command = (setExit) => ({
       .option('attempts', { type: 'number', default: 1 })
       .option('agent', { choices: ['oracle', 'null'] as const, describe: 'a reference agent instead of the model: oracle runs solution/solve.sh, null does nothing' })
       .option('concurrency', { type: 'number', default: 4, describe: 'attempts at once (sandbox setup is I/O-bound: above the core count helps)' })
-      .option('record', { type: 'boolean', default: false, describe: 'record every model response as a cassette' })
+      .option('record', { type: 'boolean', default: false, describe: 'record every model response as a cassette (prints the run id)' })
+      .option('replay', { type: 'string', describe: 'RUN_ID: re-run a recorded run from its cassettes alone and compare every attempt' })
       .option('unsafe-no-sandbox', { type: 'boolean', default: false, describe: 'run tasks without bubblewrap (no isolation; warns on every run)' })
       .option('json', { type: 'boolean', default: false }),
   handler: async (a) => {
@@ -96,11 +99,25 @@ export const runCommand: Command = (setExit) => ({
     if (!Number.isInteger(args.attempts) || args.attempts < 1) throw new UsageError('--attempts must be a positive integer');
     if (!Number.isInteger(args.concurrency) || args.concurrency < 1) throw new UsageError('--concurrency must be a positive integer');
     const { tasks } = selectTasks(args.suite, args.split, args.task);
+    if (args.replay) {
+      await withStore(args, async (store) => {
+        const target = await loadRef(store.events, args.branch);
+        const r = await replayRun(store, target.state.branch, args.replay!, (ids) => tasks.filter((t) => ids.includes(t.id)), { unsafeNoSandbox: args.unsafeNoSandbox }, commandContext(), args.concurrency);
+        if (args.json) printJson(stdio, r);
+        else if (r.firstDifference) {
+          const d = r.firstDifference;
+          stdio.out(`replay of ${args.replay} diverged at ${d.traceId} (${d.taskId} #${d.attempt}): ${d.field} was ${JSON.stringify(d.recorded)}, now ${JSON.stringify(d.replayed)}`);
+        } else stdio.out(`replay of ${args.replay}: all ${r.attempts} attempts observed exactly as recorded`);
+        if (r.firstDifference) setExit(1);
+      });
+      return;
+    }
     await withStore(args, async (store) => {
       const loaded = await loadRef(store.events, args.branch);
       checkBranchName(loaded.state.branch);
       const model = args.model ? modelFromArgs(args) : loaded.state.model;
       const agent: AgentChoice = args.agent ?? 'llm';
+      const ctx = { ...commandContext(), actor: 'tack:run' };
       const total = tasks.length * args.attempts;
       const progress = progressLine(total, agent === 'llm' ? `${model.id} on ${loaded.state.branch}@${loaded.state.version}` : `${agent} agent`);
       const records = await runSuite({
@@ -115,7 +132,8 @@ export const runCommand: Command = (setExit) => ({
         agent,
         sandbox: { unsafeNoSandbox: args.unsafeNoSandbox },
         cassettes: args.record ? { kind: 'record' } : { kind: 'live' },
-        stampContext: { ...commandContext(), actor: `tack:run` },
+        stampContext: ctx,
+        attemptKey: ctx.correlationId,
         record: true,
         onProgress: progress.update,
       });
@@ -130,10 +148,11 @@ export const runCommand: Command = (setExit) => ({
           harnessHash: loaded.state.harnessHash,
           model: model.id,
           agent,
+          runId: ctx.correlationId,
           tasks: rows,
           totals: { attempts, passes, passRate: attempts ? passes / attempts : 0 },
         });
-      else stdio.out(renderRunTable(rows));
+      else stdio.out(renderRunTable(rows) + (args.record ? `\nrun ${ctx.correlationId} recorded (replay: tack run --replay ${ctx.correlationId} --suite ...)` : ''));
       // Like promptfoo: a run where some attempt failed exits 100, so CI can gate on it.
       if (passes < attempts) setExit(100);
     });
