@@ -19,6 +19,8 @@ import { traceCommand } from './trace.js';
 import { evolveCommand } from './evolve.js';
 import { simCommand } from './sim.js';
 import { demoCommand } from './demo.js';
+import { exportCommand } from './export.js';
+import { reportCommand } from './report.js';
 
 /** Every `tack` command, in the order `tack --help` lists them. */
 export const commands: Command[] = [
@@ -42,4 +44,6 @@ export const commands: Command[] = [
   evolveCommand,
   simCommand,
   demoCommand,
+  reportCommand,
+  exportCommand,
 ];
