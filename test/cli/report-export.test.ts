@@ -30,7 +30,7 @@ describe('tack report and tack export', () => {
     assert.deepEqual(v1.predictions, { fixesHit: 2, fixesPredicted: 2, risksHit: 1, risksPredicted: 1 });
     assert.equal(v2.version, 2);
     assert.deepEqual(v2.rates, {});
-    assert.match(await ok(['report']), /version 1 .*\n  opt 50\.0% \(2\/4\)  gate 50\.0% \(1\/2\)  test -/);
+    assert.match(await ok(['report']), /version 1 .*\n {2}opt 50\.0% \(2\/4\) {2}gate 50\.0% \(1\/2\) {2}test -/);
   });
 
   it('export gives the harness as JSON, as AGENTS.md and as the rendered prompt', async () => {
