@@ -24,7 +24,7 @@ export interface DemoSettings {
   readonly concurrency: number;
 }
 
-export const DEMO_DEFAULTS: DemoSettings = { personas: ['prober', 'repeater', 'forgetful'], iterations: 2, attempts: 1, testAttempts: 3, candidates: 3, concurrency: 4 };
+export const DEMO_DEFAULTS: DemoSettings = { personas: ['prober', 'repeater', 'forgetful'], iterations: 1, attempts: 1, testAttempts: 3, candidates: 3, concurrency: 4 };
 export const DEMO_QUICK: DemoSettings = { ...DEMO_DEFAULTS, iterations: 1, candidates: 2 };
 
 export interface DemoRow {

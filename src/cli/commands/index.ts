@@ -21,6 +21,7 @@ import { simCommand } from './sim.js';
 import { demoCommand } from './demo.js';
 import { exportCommand } from './export.js';
 import { reportCommand } from './report.js';
+import { cherryPickCommand } from './cherry-pick.js';
 
 /** Every `tack` command, in the order `tack --help` lists them. */
 export const commands: Command[] = [
@@ -46,4 +47,5 @@ export const commands: Command[] = [
   demoCommand,
   reportCommand,
   exportCommand,
+  cherryPickCommand,
 ];
