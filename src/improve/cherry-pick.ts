@@ -6,11 +6,9 @@ import { accept, commit, propose, reject } from '../domain/decide.js';
 import type { EventOf, ValidationRecord } from '../domain/events.js';
 import type { Suite, SandboxOptions } from '../tasks/index.js';
 import type { Store } from '../store/port.js';
-import { branchStream } from '../store/port.js';
 import { appendDecision, decided, listBranches, loadBranch, mintIds } from '../app/history.js';
-import { reuseIndex, runSuite } from '../app/run-suite.js';
-import { branchTraces } from '../app/traces.js';
-import { stamp, type StampContext } from '../app/envelope.js';
+import { evaluateOnBranch } from '../app/evaluate.js';
+import type { StampContext } from '../app/envelope.js';
 import { TackError } from '../app/errors.js';
 import { gate, tallies } from './gate.js';
 
@@ -82,11 +80,8 @@ export const cherryPick = async (o: CherryPickOptions): Promise<CherryPickResult
     ctx,
   );
   const splits = o.suite.tasks.filter((t) => t.split === 'opt' || t.split === 'gate');
-  const run = async (harness: Harness, candidateId?: string) => {
-    const everywhere: EventOf<'TraceObserved'>[] = [];
-    for (const b of await listBranches(o.store.events)) everywhere.push(...(await branchTraces(o.store, b)));
-    const own = new Set((await branchTraces(o.store, o.onto)).map((e) => e.data.traceId));
-    const obs = await runSuite({
+  const run = (harness: Harness, candidateId?: string) =>
+    evaluateOnBranch({
       store: o.store,
       branch: o.onto,
       harness,
@@ -95,19 +90,11 @@ export const cherryPick = async (o: CherryPickOptions): Promise<CherryPickResult
       tasks: splits,
       attempts: o.attempts,
       concurrency: o.concurrency,
-      agent: 'llm',
       sandbox: o.sandbox,
       cassettes: o.record ? { kind: 'record' } : { kind: 'live' },
       stampContext: ctx,
-      attemptKey: 'evolve',
-      record: true,
-      reuse: reuseIndex(everywhere),
       ...(candidateId ? { candidate: candidateId } : {}),
     });
-    const copies = obs.filter((x) => x.reused && x.event && !own.has(x.event.data.traceId)).map((x) => ({ type: 'TraceObserved' as const, data: x.event!.data }));
-    if (copies.length) await o.store.events.append(branchStream(o.onto), stamp(copies, ctx), 'any');
-    return obs;
-  };
   const baseline = await run(h);
   const cand = await run(candidate.right, proposalId);
   const record: ValidationRecord & { kind: 'gated' } = gate(tallies(baseline), tallies(cand), o.attempts);

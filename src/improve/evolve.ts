@@ -9,10 +9,11 @@ import type { BranchState } from '../domain/fold.js';
 import { modelClient } from '../agent/model-client.js';
 import type { Suite, Task, SandboxOptions } from '../tasks/index.js';
 import { branchStream, type Store } from '../store/port.js';
-import { appendDecision, decided, listBranches, loadBranch, mintIds, type Loaded } from '../app/history.js';
-import { runSuite, reuseIndex, type Observation } from '../app/run-suite.js';
+import { appendDecision, decided, loadBranch, mintIds, type Loaded } from '../app/history.js';
+import type { Observation } from '../app/run-suite.js';
+import { evaluateOnBranch } from '../app/evaluate.js';
 import { openModel, type CassetteMode } from '../app/model-endpoint.js';
-import { branchTraces, loadTrajectory } from '../app/traces.js';
+import { loadTrajectory } from '../app/traces.js';
 import { stamp, type StampContext } from '../app/envelope.js';
 import { gate, tallies } from './gate.js';
 import { describeCluster, evidenceOf, mine, type Cluster } from './mine.js';
@@ -67,8 +68,6 @@ export interface EvolveReport {
   readonly modelCalls: number;
   readonly tokens: number;
 }
-
-const KEY = 'evolve';
 
 interface Usage {
   taskRuns: number;
@@ -136,12 +135,7 @@ const iteration = async (
     ], ctx);
   }
   const evaluate = async (phase: string, harness: Harness, tasks: readonly Task[], attempts: number, candidate?: string): Promise<Observation[]> => {
-    // The same experiment (harness, model and parameters, task content, seed) run on any branch of
-    // this store is reused; evidence found on another branch is copied into this one.
-    const ownIds = new Set(own(await loadBranch(o.store.events, o.branch), 'TraceObserved').map((e) => e.data.traceId));
-    const everywhere: EventOf<'TraceObserved'>[] = [];
-    for (const b of await listBranches(o.store.events)) everywhere.push(...(await branchTraces(o.store, b)));
-    const obs = await runSuite({
+    const obs = await evaluateOnBranch({
       store: o.store,
       branch: o.branch,
       harness,
@@ -150,21 +144,15 @@ const iteration = async (
       tasks,
       attempts,
       concurrency: o.concurrency,
-      agent: 'llm',
       sandbox: o.sandbox,
       cassettes,
       stampContext: ctx,
-      attemptKey: KEY,
       iteration: n,
       ...(candidate ? { candidate } : {}),
-      record: true,
-      reuse: reuseIndex(everywhere),
       onProgress: (e) => {
         if (e.type === 'attempt_finished') o.progress?.({ phase, iteration: n, done: e.done, total: e.total, tokens: usage.tokens });
       },
     });
-    const copies = obs.filter((x) => x.reused && x.event && !ownIds.has(x.event.data.traceId)).map((x) => ({ type: 'TraceObserved' as const, data: x.event!.data }));
-    if (copies.length) await o.store.events.append(branchStream(o.branch), stamp(copies, ctx), 'any');
     for (const ob of obs.filter((x) => !x.reused)) {
       usage.taskRuns++;
       usage.modelCalls += ob.modelCalls;
