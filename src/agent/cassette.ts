@@ -170,7 +170,7 @@ export class CassettePlayer implements ChatEndpoint {
     return stored.response;
   }
 
-  private async indexFor(attemptId: string): Promise<CassetteIndex> {
+  async indexFor(attemptId: string): Promise<CassetteIndex> {
     const cached = this.loaded.get(attemptId);
     if (cached) return cached;
     const given = this.indexes[attemptId];
@@ -195,3 +195,40 @@ export class CassettePlayer implements ChatEndpoint {
     return decoded.right;
   }
 }
+
+/** A whole cassette as one JSON document (what `tack trace cassette` prints): every turn's request and response. */
+export const CassetteFile = strict('CassetteFile', {
+  kind: t.literal('tack.cassette'),
+  attemptId: t.string,
+  turns: t.array(strict('CassetteTurn', { turn: intIn(0, 1e9), request: t.unknown, response: t.unknown })),
+});
+export type CassetteFile = t.TypeOf<typeof CassetteFile>;
+
+/** Read a stored cassette (its index blob) into one document; corruption is reported as CassetteCorruptError. */
+export const readCassette = async (blobs: BlobStore, attemptId: string, indexBlob: string): Promise<CassetteFile> => {
+  const player = new CassettePlayer(blobs, { [attemptId]: indexBlob });
+  const index = await player.indexFor(attemptId);
+  const turns: CassetteFile['turns'] = [];
+  for (const turn of Object.keys(index.turns).map(Number).sort((a, b) => a - b)) {
+    const entry = index.turns[String(turn)];
+    const bytes = await blobs.get(entry.blob).catch((e: unknown) => {
+      throw e instanceof CorruptStoreError ? new CassetteCorruptError(attemptId, turn, e.message) : e;
+    });
+    if (bytes === null) throw new CassetteMissingError(attemptId, turn, `blob ${entry.blob} is not in the store`);
+    const stored = decodeBlob(StoredResponse, bytes);
+    if (E.isLeft(stored)) throw new CassetteCorruptError(attemptId, turn, `blob ${entry.blob}: ${stored.left}`);
+    turns.push({ turn, request: stored.right.request, response: stored.right.response });
+  }
+  return { kind: 'tack.cassette', attemptId, turns };
+};
+
+/** Store a cassette document's turns as entries (request hashes recomputed) and return its index. */
+export const putCassette = async (blobs: BlobStore, file: CassetteFile, secrets: readonly string[] = secretsIn(process.env)): Promise<CassetteIndex> => {
+  const turns: Record<string, CassetteEntry> = {};
+  for (const x of file.turns) {
+    const requestHash = hashOf(x.request);
+    const stored = { kind: 'tack.cassette-response', attemptId: file.attemptId, turn: x.turn, requestHash, request: x.request, response: x.response };
+    turns[String(x.turn)] = { blob: await blobs.put(encode(stored, secrets)), requestHash };
+  }
+  return { kind: 'tack.cassette-index', attemptId: file.attemptId, turns };
+};

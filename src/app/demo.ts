@@ -4,6 +4,7 @@ import { minimalHarness, MINIMAL_RULE_COUNT } from '../domain/harness.js';
 import { openFileStore } from '../store/file.js';
 import type { Store } from '../store/port.js';
 import { evolve, type Progress } from '../improve/evolve.js';
+import { replayBranch } from '../improve/replay.js';
 import { pairedBootstrap } from '../improve/bootstrap.js';
 import { appendDecision, decided, loadBranch, mintIds } from './history.js';
 import { reuseIndex, runSuite, type Observation } from './run-suite.js';
@@ -47,6 +48,10 @@ export interface DemoResult {
   readonly branches: DemoRow[];
   readonly whyId: string | null;
   readonly whyBranch: string | null;
+  /** `tack replay --decisions` on every demo branch: each must re-derive its decisions exactly. */
+  readonly replay: { branch: string; status: string; iterations: number }[];
+  /** Rejected proposals whose gate record names a per-task regression (harmful edits the guard caught). */
+  readonly harmfulRejected: { branch: string; proposalId: string; reason: string }[];
 }
 
 const rate = (obs: readonly Observation[]) => obs.filter((o) => o.passed).length / Math.max(1, obs.length);
@@ -113,7 +118,18 @@ export const runDemo = async (
         }
       }
     }
-    return { dir, settings, branches: rows, whyId, whyBranch };
+    const replay: DemoResult['replay'] = [];
+    const harmfulRejected: DemoResult['harmfulRejected'] = [];
+    for (const persona of settings.personas)
+      for (const branch of [persona, `${persona}-random`]) {
+        say(`${branch}: replaying its decisions from the history (tack replay --decisions)`);
+        const r = await replayBranch({ store, branch, suite, mode: 'decisions', concurrency: 1, sandbox: {}, stampContext: ctx });
+        replay.push({ branch, status: r.status === 'diverged' ? `diverged: ${r.divergence!.message}` : r.status, iterations: r.iterations.length });
+        for (const e of (await loadBranch(store.events, branch)).lineage)
+          if (e.stream === `branch-${branch}` && e.event.type === 'EditRejected' && /per-task guard/.test(e.event.data.reason))
+            harmfulRejected.push({ branch, proposalId: e.event.data.proposalId, reason: e.event.data.reason });
+      }
+    return { dir, settings, branches: rows, whyId, whyBranch, replay, harmfulRejected };
   } finally {
     await store.close();
   }

@@ -177,7 +177,7 @@ const ID_PREFIX: Record<IdKind, string> = { rule: 'R', policy: 'P', proposal: 'E
  * Reserve `count` ids of a kind, unique across the whole store: reservations are appended to one
  * stream at an expected revision, so two writers never get the same numbers (gaps are harmless).
  */
-export const mintIds = async (events: EventStore, kind: IdKind, count: number, ctx: StampContext): Promise<string[]> => {
+export const mintIds = async (events: EventStore, kind: IdKind, count: number, ctx: StampContext, purpose?: { branch: string; iteration: number }): Promise<string[]> => {
   for (let attempt = 0; attempt < 50; attempt++) {
     const rs = await events.read(IDS_STREAM);
     let next = 1;
@@ -185,7 +185,7 @@ export const mintIds = async (events: EventStore, kind: IdKind, count: number, c
       if (r.event.type === 'IdsReserved' && r.event.data.kind === kind) next = Math.max(next, r.event.data.from + r.event.data.count);
     }
     const head = rs.length - 1;
-    const [ev] = stamp([{ type: 'IdsReserved', data: { kind, from: next, count } }], ctx);
+    const [ev] = stamp([{ type: 'IdsReserved', data: { kind, from: next, count, ...(purpose ? { purpose } : {}) } }], ctx);
     try {
       await events.append(IDS_STREAM, [ev], head < 0 ? 'no_stream' : head);
       return Array.from({ length: count }, (_, i) => `${ID_PREFIX[kind]}${next + i}`);

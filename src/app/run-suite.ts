@@ -10,6 +10,7 @@ import { referenceAgents, runTasks, type AgentFn, type AttemptResult, type Progr
 import type { SandboxOptions } from '../tasks/index.js';
 import { branchStream, type Store } from '../store/port.js';
 import { openModel, type CassetteMode } from './model-endpoint.js';
+import type { ChatEndpoint } from '../agent/endpoint.js';
 import { stamp, type StampContext } from './envelope.js';
 import { seedFor } from '../domain/seed.js';
 
@@ -45,6 +46,12 @@ export interface RunSuiteOptions {
   readonly sink?: (event: EventOf<'TraceObserved'>) => Promise<void>;
   /** Clock readings of recorded attempts, by trace id: a replay reads time from them. */
   readonly clocks?: ReadonlyMap<string, readonly number[]>;
+  /** Serve the model from this endpoint (a replay's watched cassette player) instead of opening one. */
+  readonly endpoint?: ChatEndpoint;
+  /** Attempts not to run and not to report (a replay runs only those it has not replayed yet). */
+  readonly skip?: (taskId: string, attempt: number) => boolean;
+  /** Attempt ids a replay must use (by `task\u0000attempt`): those of the recorded attempts, wherever they came from. */
+  readonly attemptIds?: ReadonlyMap<string, string>;
 }
 
 /** A clock that remembers what it said (record), or says again what was remembered (replay). */
@@ -81,7 +88,7 @@ export const reuseKey = (harnessHash: string, model: ModelRef, taskHash: string,
 export const reuseIndex = (events: readonly EventOf<'TraceObserved'>[]): Map<string, EventOf<'TraceObserved'>> =>
   new Map(events.map((e) => [reuseKey(e.data.harnessHash, e.data.model, e.data.taskHash, e.data.seed), e]));
 
-const fromEvent = (e: EventOf<'TraceObserved'>, reused: boolean): Observation => ({
+export const fromEvent = (e: EventOf<'TraceObserved'>, reused: boolean): Observation => ({
   taskId: e.data.taskId,
   split: e.data.split,
   attempt: e.data.attempt,
@@ -114,12 +121,15 @@ export const runSuite = async (o: RunSuiteOptions): Promise<Observation[]> => {
       const hit = o.reuse?.get(reuseKey(o.harnessHash, o.model, t.hash, seedFor(t.id, a)));
       if (hit && hit.data.taskId === t.id && hit.data.attempt === a) reused.set(`${t.id}\u0000${a}`, fromEvent(hit, true));
     }
-  const access = o.agent === 'llm' && reused.size < o.tasks.length * o.attempts ? await openModel(o.model, o.store.blobs, o.cassettes, [...new Set(o.tasks.map((t) => dirname(t.dir)))]) : null;
+  const skipped = (taskId: string, attempt: number) => o.skip?.(taskId, attempt) ?? false;
+  const access = o.endpoint
+    ? { endpoint: o.endpoint, recorder: null, close: async () => {} }
+    : o.agent === 'llm' && reused.size < o.tasks.length * o.attempts ? await openModel(o.model, o.store.blobs, o.cassettes, [...new Set(o.tasks.map((t) => dirname(t.dir)))]) : null;
   try {
     const agentFn: AgentFn<LlmDetail> =
       o.agent === 'llm'
         ? async (ctx) => {
-            const attemptId = traceIdFor(key, o.harnessHash, o.model, ctx.task.hash, ctx.task.id, ctx.attempt, ctx.seed);
+            const attemptId = o.attemptIds?.get(`${ctx.task.id}\u0000${ctx.attempt}`) ?? traceIdFor(key, o.harnessHash, o.model, ctx.task.hash, ctx.task.id, ctx.attempt, ctx.seed);
             const recorded = o.clocks?.get(attemptId);
             const rec = recorded ? null : recordingClock();
             const run = await runAgent({
@@ -139,7 +149,7 @@ export const runSuite = async (o: RunSuiteOptions): Promise<Observation[]> => {
     // Each attempt is recorded as soon as it ends, so an interrupted run keeps what it finished.
     const recorded = new Map<string, Promise<Observation>>();
     const observe = (r: AttemptResult<LlmDetail>): Promise<Observation> => {
-      const traceId = traceIdFor(key, o.harnessHash, o.model, r.taskHash, r.taskId, r.attempt, r.seed);
+      const traceId = o.attemptIds?.get(`${r.taskId}\u0000${r.attempt}`) ?? traceIdFor(key, o.harnessHash, o.model, r.taskHash, r.taskId, r.attempt, r.seed);
       if (!(o.record && o.agent === 'llm')) {
         const s = r.agent?.detail?.run?.summary;
         return Promise.resolve({
@@ -168,7 +178,7 @@ export const runSuite = async (o: RunSuiteOptions): Promise<Observation[]> => {
       concurrency: o.concurrency,
       agent: agentFn,
       sandbox: o.sandbox,
-      include: (taskId, attempt) => !reused.has(`${taskId}\u0000${attempt}`),
+      include: (taskId, attempt) => !reused.has(`${taskId}\u0000${attempt}`) && !skipped(taskId, attempt),
       onProgress: (e) => {
         if (e.type === 'attempt_finished') recorded.set(`${e.result.taskId}\u0000${e.result.attempt}`, observe(e.result));
         o.onProgress?.(e);
@@ -179,6 +189,7 @@ export const runSuite = async (o: RunSuiteOptions): Promise<Observation[]> => {
     for (const t of o.tasks)
       for (let a = 0; a < o.attempts; a++) {
         const k = `${t.id}\u0000${a}`;
+        if (skipped(t.id, a) && !reused.has(k)) continue;
         out.push(reused.get(k) ?? (await recorded.get(k)!));
       }
     return out;

@@ -212,10 +212,33 @@ export const EventData = {
     usage: strict('IterationUsage', { taskRuns: intIn(0, 1e9), modelCalls: intIn(0, 1e12), tokens: intIn(0, 1e15) }),
     reason: NonEmptyText,
   }),
-  IdsReserved: strict('IdsReserved', {
-    kind: t.keyof({ rule: null, policy: null, proposal: null, weakness: null }),
-    from: intIn(1, 1e12),
-    count: intIn(1, 1e6),
+  IdsReserved: strict(
+    'IdsReserved',
+    {
+      kind: t.keyof({ rule: null, policy: null, proposal: null, weakness: null }),
+      from: intIn(1, 1e12),
+      count: intIn(1, 1e6),
+    },
+    /** The loop iteration the ids were reserved for: a replay hands out the same ids in the same order. */
+    { purpose: strict('IdsPurpose', { branch: BranchName, iteration: intIn(1, 1e6) }) },
+  ),
+  /**
+   * The attempts one step of the loop decided on (baseline, a candidate, a merge, a test-split score),
+   * in task-then-attempt order, and which of them ran in this step rather than being reused.
+   */
+  EvaluationRecorded: strict('EvaluationRecorded', {
+    /** The evolve iteration, or 0 for a decision outside one (a cherry-pick). */
+    iteration: intIn(0, 1e6),
+    label: NonEmptyText,
+    harnessHash: Sha256Hex,
+    traceIds: t.array(t.string),
+    ranHere: t.array(t.string),
+  }),
+  /** Where the recorded responses of the loop's own model calls (classifier, proposer) are: cassette indexes by attempt id. */
+  RoleCallsRecorded: strict('RoleCallsRecorded', {
+    iteration: intIn(1, 1e6),
+    role: t.keyof({ classifier: null, proposer: null }),
+    cassettes: t.array(strict('RoleCassette', { attemptId: t.string, cassetteBlob: Sha256Hex })),
   }),
 } as const;
 

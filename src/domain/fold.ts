@@ -205,6 +205,8 @@ const step = (s: Mutable | null, le: LineageEvent): Mutable => {
       s.iterations = Math.max(s.iterations, event.data.iteration);
       return s;
     case 'IterationEnded':
+    case 'EvaluationRecorded':
+    case 'RoleCallsRecorded':
       return s;
     case 'TraceObserved':
       s.traceCount++;

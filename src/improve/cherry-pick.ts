@@ -5,7 +5,8 @@ import { harnessHash, type Harness, type Policy } from '../domain/harness.js';
 import { accept, commit, propose, reject } from '../domain/decide.js';
 import type { EventOf, ValidationRecord } from '../domain/events.js';
 import type { Suite, SandboxOptions } from '../tasks/index.js';
-import type { Store } from '../store/port.js';
+import { branchStream, type Store } from '../store/port.js';
+import { stamp } from '../app/envelope.js';
 import { appendDecision, decided, listBranches, loadBranch, mintIds } from '../app/history.js';
 import { evaluateOnBranch } from '../app/evaluate.js';
 import type { StampContext } from '../app/envelope.js';
@@ -80,8 +81,8 @@ export const cherryPick = async (o: CherryPickOptions): Promise<CherryPickResult
     ctx,
   );
   const splits = o.suite.tasks.filter((t) => t.split === 'opt' || t.split === 'gate');
-  const run = (harness: Harness, candidateId?: string) =>
-    evaluateOnBranch({
+  const run = async (harness: Harness, label: string, candidateId?: string) => {
+    const obs = await evaluateOnBranch({
       store: o.store,
       branch: o.onto,
       harness,
@@ -95,8 +96,16 @@ export const cherryPick = async (o: CherryPickOptions): Promise<CherryPickResult
       stampContext: ctx,
       ...(candidateId ? { candidate: candidateId } : {}),
     });
-  const baseline = await run(h);
-  const cand = await run(candidate.right, proposalId);
+    // The evidence of the decision, so tack replay can gate it again.
+    await o.store.events.append(
+      branchStream(o.onto),
+      stamp([{ type: 'EvaluationRecorded', data: { iteration: 0, label, harnessHash: harnessHash(harness), traceIds: obs.map((x) => x.traceId), ranHere: obs.filter((x) => !x.reused).map((x) => x.traceId) } }], ctx),
+      'any',
+    );
+    return obs;
+  };
+  const baseline = await run(h, `cherry-pick:${proposalId}:baseline`);
+  const cand = await run(candidate.right, `cherry-pick:${proposalId}:candidate`, proposalId);
   const record: ValidationRecord & { kind: 'gated' } = gate(tallies(baseline), tallies(cand), o.attempts);
   const fresh = await loadBranch(o.store.events, o.onto);
   await appendDecision(

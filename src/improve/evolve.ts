@@ -3,16 +3,18 @@ import type { Draft, EventOf, ModelRef, Split } from '../domain/events.js';
 import { applyEdit, applyEdits } from '../domain/edits.js';
 import { harnessHash, type Harness } from '../domain/harness.js';
 import { accept, commit, propose, reject } from '../domain/decide.js';
-import { sha256 } from '../domain/canonical.js';
+import { canonicalJson, sha256 } from '../domain/canonical.js';
 import { seedFor } from '../domain/seed.js';
 import type { BranchState } from '../domain/fold.js';
 import { modelClient } from '../agent/model-client.js';
 import type { Suite, Task, SandboxOptions } from '../tasks/index.js';
 import { branchStream, type Store } from '../store/port.js';
-import { appendDecision, decided, loadBranch, mintIds, type Loaded } from '../app/history.js';
+import { appendDecision, decided, loadBranch, mintIds, type IdKind, type Loaded } from '../app/history.js';
 import type { Observation } from '../app/run-suite.js';
+import type { ProgressEvent } from '../tasks/index.js';
 import { evaluateOnBranch } from '../app/evaluate.js';
 import { openModel, type CassetteMode } from '../app/model-endpoint.js';
+import type { ModelClient } from '../agent/model-client.js';
 import { loadTrajectory } from '../app/traces.js';
 import { stamp, type StampContext } from '../app/envelope.js';
 import { gate, tallies } from './gate.js';
@@ -75,6 +77,75 @@ interface Usage {
   tokens: number;
 }
 
+/** One evaluation the loop asks for: a harness on tasks, k attempts each, with the baseline's seeds. */
+export interface EvaluationRequest {
+  /** What the step is (baseline, candidate:E3, merge:E3+E4, test:baseline, test:after): recorded with its traces. */
+  readonly label: string;
+  readonly harness: Harness;
+  readonly harnessHash: string;
+  readonly tasks: readonly Task[];
+  readonly attempts: number;
+  readonly candidate?: string;
+  readonly onProgress?: (e: ProgressEvent<unknown>) => void;
+}
+
+/** The loop's own model (classifier, proposer), and the cassettes it recorded since the last look. */
+export interface RoleAccess {
+  readonly client: ModelClient;
+  takeRecorded(): Promise<{ attemptId: string; cassetteBlob: string }[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything an iteration does beyond reading and appending its branch: running attempts, minting
+ * ids, reaching its own model. Evolve runs them for real; a replay serves them from the recording
+ * (src/improve/replay.ts), so the same decision code re-derives every decision.
+ */
+export interface LoopEffects {
+  evaluate(req: EvaluationRequest): Promise<Observation[]>;
+  mint(kind: IdKind, count: number): Promise<string[]>;
+  openRoles(model: ModelRef): Promise<RoleAccess>;
+}
+
+/** The effects of a live run: attempts run (or reused) in sandboxes, ids reserved in the store, the model over HTTP. */
+const liveEffects = (o: EvolveOptions, n: number, ctx: StampContext, cassettes: CassetteMode, model: ModelRef): LoopEffects => ({
+  evaluate: (r) =>
+    evaluateOnBranch({
+      store: o.store,
+      branch: o.branch,
+      harness: r.harness,
+      harnessHash: r.harnessHash,
+      model,
+      tasks: r.tasks,
+      attempts: r.attempts,
+      concurrency: o.concurrency,
+      sandbox: o.sandbox,
+      cassettes,
+      stampContext: ctx,
+      iteration: n,
+      ...(r.candidate ? { candidate: r.candidate } : {}),
+      ...(r.onProgress ? { onProgress: r.onProgress } : {}),
+    }),
+  mint: (kind, count) => mintIds(o.store.events, kind, count, ctx, { branch: o.branch, iteration: n }),
+  openRoles: async (roleModel) => {
+    const access = await openModel(roleModel, o.store.blobs, cassettes, [o.suite.dir]);
+    const saved = new Set<string>();
+    return {
+      client: modelClient(roleModel, access.endpoint),
+      takeRecorded: async () => {
+        const out: { attemptId: string; cassetteBlob: string }[] = [];
+        for (const attemptId of access.recorder?.attempts() ?? []) {
+          if (saved.has(attemptId)) continue;
+          saved.add(attemptId);
+          out.push({ attemptId, cassetteBlob: await access.recorder!.saveIndex(attemptId) });
+        }
+        return out;
+      },
+      close: () => access.close(),
+    };
+  },
+});
+
 const own = <K extends EventOf<'TraceObserved'>['type'] | 'IterationStarted' | 'IterationEnded' | 'WeaknessClassified' | 'EditProposed' | 'EditRejected'>(l: Loaded, type: K) =>
   l.lineage.filter((e) => e.stream === branchStream(l.state.branch) && e.event.type === type).map((e) => e.event) as EventOf<K>[];
 
@@ -99,19 +170,25 @@ export const evolve = async (o: EvolveOptions): Promise<EvolveReport> => {
       stoppedBecause = 'the token or model-call budget is spent';
       break;
     }
-    summaries.push(await iteration(o, loaded, resuming ? last.data.iteration : (last?.data.iteration ?? 0) + 1, !!resuming, usage, cassettes, overBudget));
+    const n = resuming ? last.data.iteration : (last?.data.iteration ?? 0) + 1;
+    const ctx: StampContext = { ...o.stampContext, actor: 'tack:evolve' };
+    summaries.push(await iteration(o, loaded, n, !!resuming, usage, liveEffects(o, n, ctx, cassettes, loaded.state.model), overBudget));
   }
   if (overBudget()) stoppedBecause = 'the token or model-call budget is spent';
   return { iterations: summaries, stoppedBecause, ...usage };
 };
 
-const iteration = async (
-  o: EvolveOptions,
+/** What an iteration needs from the options: the live ones, or a replay's. */
+export type IterationOptions = Pick<EvolveOptions, 'store' | 'branch' | 'suite' | 'attempts' | 'testAttempts' | 'candidates' | 'concurrency' | 'proposer' | 'proposerModel' | 'stampContext' | 'progress'> &
+  Partial<Pick<EvolveOptions, 'maxTokens' | 'maxModelCalls'>>;
+
+export const iteration = async (
+  o: IterationOptions,
   loaded: Loaded,
   n: number,
   resuming: boolean,
   usage: Usage,
-  cassettes: CassetteMode,
+  effects: LoopEffects,
   overBudget: () => boolean,
 ): Promise<IterationSummary> => {
   const ctx: StampContext = { ...o.stampContext, actor: 'tack:evolve' };
@@ -129,30 +206,37 @@ const iteration = async (
           suiteHash: o.suite.hash,
           splits: { opt: splitTasks('opt').map((t) => t.id), gate: splitTasks('gate').map((t) => t.id), test: splitTasks('test').map((t) => t.id) },
           seeds: evalTasks.flatMap((t) => Array.from({ length: o.attempts }, (_, a) => seedFor(t.id, a))),
-          settings: { attempts: o.attempts, testAttempts: o.testAttempts, candidates: o.candidates, proposer: o.proposer, concurrency: o.concurrency },
+          settings: {
+            attempts: o.attempts,
+            testAttempts: o.testAttempts,
+            candidates: o.candidates,
+            proposer: o.proposer,
+            concurrency: o.concurrency,
+            ...(o.proposerModel ? { proposerModel: canonicalJson(o.proposerModel) } : {}),
+          },
         },
       },
     ], ctx);
   }
-  const evaluate = async (phase: string, harness: Harness, tasks: readonly Task[], attempts: number, candidate?: string): Promise<Observation[]> => {
-    const obs = await evaluateOnBranch({
-      store: o.store,
-      branch: o.branch,
+  const evaluate = async (phase: string, label: string, harness: Harness, tasks: readonly Task[], attempts: number, candidate?: string): Promise<Observation[]> => {
+    const hash = harnessHash(harness);
+    const obs = await effects.evaluate({
+      label,
       harness,
-      harnessHash: harnessHash(harness),
-      model,
+      harnessHash: hash,
       tasks,
       attempts,
-      concurrency: o.concurrency,
-      sandbox: o.sandbox,
-      cassettes,
-      stampContext: ctx,
-      iteration: n,
       ...(candidate ? { candidate } : {}),
       onProgress: (e) => {
         if (e.type === 'attempt_finished') o.progress?.({ phase, iteration: n, done: e.done, total: e.total, tokens: usage.tokens });
       },
     });
+    // The attempts this step decided on, so a replay reads exactly the same evidence.
+    await o.store.events.append(
+      branchStream(o.branch),
+      stamp([{ type: 'EvaluationRecorded', data: { iteration: n, label, harnessHash: hash, traceIds: obs.map((x) => x.traceId), ranHere: obs.filter((x) => !x.reused).map((x) => x.traceId) } }], ctx),
+      'any',
+    );
     for (const ob of obs.filter((x) => !x.reused)) {
       usage.taskRuns++;
       usage.modelCalls += ob.modelCalls;
@@ -162,17 +246,21 @@ const iteration = async (
   };
 
   // 1. Baseline on opt and gate (and the test split, scored for the report only).
-  const baseline = await evaluate('baseline', base.harness, evalTasks, o.attempts);
-  await evaluate('test split (baseline)', base.harness, splitTasks('test'), o.testAttempts);
+  const baseline = await evaluate('baseline', 'baseline', base.harness, evalTasks, o.attempts);
+  await evaluate('test split (baseline)', 'test:baseline', base.harness, splitTasks('test'), o.testAttempts);
   const baseTallies = tallies(baseline);
 
   // 2. Mine (unless this open iteration already did).
   let state = await loadBranch(o.store.events, o.branch);
   let weaknesses = own(state, 'WeaknessClassified').filter((w) => w.data.iteration === n);
   // The miner runs for either proposer; the model proposer reuses the same access.
-  const roleAccess = await openModel(o.proposerModel ?? model, o.store.blobs, cassettes, [o.suite.dir]);
+  const roleAccess = await effects.openRoles(o.proposerModel ?? model);
+  const recordRoleCalls = async (role: 'classifier' | 'proposer') => {
+    const cassettes = await roleAccess.takeRecorded();
+    if (cassettes.length) await o.store.events.append(branchStream(o.branch), stamp([{ type: 'RoleCallsRecorded', data: { iteration: n, role, cassettes } }], ctx), 'any');
+  };
   try {
-    const roleClient = modelClient(o.proposerModel ?? model, roleAccess.endpoint);
+    const roleClient = roleAccess.client;
     if (weaknesses.length === 0) {
       const failed = baseline.filter((b) => b.split === 'opt' && !b.passed && b.event).map((b) => b.event!);
       o.progress?.({ phase: `mining ${failed.length} failed opt traces`, iteration: n, done: 0, total: failed.length, tokens: usage.tokens });
@@ -185,8 +273,9 @@ const iteration = async (
       });
       usage.modelCalls += mined.modelCalls;
       usage.tokens += mined.tokens;
+      await recordRoleCalls('classifier');
       if (mined.clusters.length > 0) {
-        const ids = await mintIds(o.store.events, 'weakness', mined.clusters.length, ctx);
+        const ids = await effects.mint('weakness', mined.clusters.length);
         const drafts: Draft[] = mined.clusters.map((c: Cluster, i) => ({
           type: 'WeaknessClassified',
           data: {
@@ -214,8 +303,8 @@ const iteration = async (
       const targets = weaknesses.filter((w) => w.data.actionable).sort((a, b) => b.data.support - a.data.support).slice(0, 3);
       const protectedTasks = baseTallies.filter((t) => t.split === 'opt' && t.passes === t.attempts).map((t) => t.taskId);
       const mint: IdMint = {
-        rule: async () => (await mintIds(o.store.events, 'rule', 1, ctx))[0],
-        policy: async () => (await mintIds(o.store.events, 'policy', 1, ctx))[0],
+        rule: async () => (await effects.mint('rule', 1))[0],
+        policy: async () => (await effects.mint('policy', 1))[0],
       };
       const prompts = targets.map((w) => toPrompt(w, state));
       const rejectedBefore = rejectedFor(state, targets);
@@ -230,8 +319,9 @@ const iteration = async (
               });
       usage.modelCalls += proposals.modelCalls;
       usage.tokens += proposals.tokens;
+      await recordRoleCalls('proposer');
       invalid.push(...proposals.invalid.filter((x) => !x.edit));
-      await recordProposals(o, state, n, proposals.candidates, proposals.invalid.filter((x) => x.edit), ctx);
+      await recordProposals(o, effects, state, n, proposals.candidates, proposals.invalid.filter((x) => x.edit), ctx);
       state = await loadBranch(o.store.events, o.branch);
       proposed = own(state, 'EditProposed').filter((p) => p.data.iteration === n);
     }
@@ -245,7 +335,7 @@ const iteration = async (
         await decideOn(o, p.data.proposalId, (s) => reject(s, p.data.proposalId, `the edit does not apply: ${candidateHarness.left.message}`), ctx);
         continue;
       }
-      const obs = await evaluate(`validating ${p.data.proposalId}`, candidateHarness.right, evalTasks, o.attempts, p.data.proposalId);
+      const obs = await evaluate(`validating ${p.data.proposalId}`, `candidate:${p.data.proposalId}`, candidateHarness.right, evalTasks, o.attempts, p.data.proposalId);
       const record = gate(baseTallies, tallies(obs), o.attempts, p.data.prediction);
       await decideOn(
         o,
@@ -273,7 +363,7 @@ const iteration = async (
         const tryMerge = async (ids: string[]) => {
           const h = applyEdits(base.harness, ids.map((id) => state.state.proposals.get(id)!.edit));
           if (E.isLeft(h)) return null;
-          const obs = await evaluate(`validating the merge of ${ids.join('+')}`, h.right, evalTasks, o.attempts, ids.join('+'));
+          const obs = await evaluate(`validating the merge of ${ids.join('+')}`, `merge:${ids.join('+')}`, h.right, evalTasks, o.attempts, ids.join('+'));
           const r = gate(baseTallies, tallies(obs), o.attempts);
           return r.verdict === 'pass' ? r : null;
         };
@@ -297,7 +387,7 @@ const iteration = async (
       committedVersion = fresh.state.version + 1;
       reason = `committed ${merged.join(', ')} as version ${committedVersion}`;
       const after = await loadBranch(o.store.events, o.branch);
-      await evaluate('test split (new version)', after.state.harness, splitTasks('test'), o.testAttempts);
+      await evaluate('test split (new version)', 'test:after', after.state.harness, splitTasks('test'), o.testAttempts);
     }
     const endState = await loadBranch(o.store.events, o.branch);
     await appendDecision(
@@ -360,7 +450,7 @@ const rejectedFor = (state: Loaded, targets: readonly EventOf<'WeaknessClassifie
  * against this same baseline harness is recorded and rejected without running again; an edit that
  * does not apply is recorded and rejected with the reason.
  */
-const recordProposals = async (o: EvolveOptions, loaded: Loaded, n: number, candidates: readonly Candidate[], notApplying: readonly Invalid[], ctx: StampContext) => {
+const recordProposals = async (o: IterationOptions, effects: LoopEffects, loaded: Loaded, n: number, candidates: readonly Candidate[], notApplying: readonly Invalid[], ctx: StampContext) => {
   const s = loaded.state;
   const rejectedHere = new Map<string, string>();
   for (const p of own(loaded, 'EditProposed')) {
@@ -374,7 +464,7 @@ const recordProposals = async (o: EvolveOptions, loaded: Loaded, n: number, cand
     seen.set(k, prev ? { ...prev, weaknessIds: [...new Set([...prev.weaknessIds, ...c.weaknessIds])] } : c);
   }
   const unique = [...seen.values()];
-  const ids = await mintIds(o.store.events, 'proposal', Math.max(1, unique.length + notApplying.length), ctx);
+  const ids = await effects.mint('proposal', Math.max(1, unique.length + notApplying.length));
   const drafts: Draft[] = [];
   const push = (d: Draft[]) => {
     drafts.push(...d);
@@ -415,7 +505,7 @@ const recordProposals = async (o: EvolveOptions, loaded: Loaded, n: number, cand
   if (drafts.length) await o.store.events.append(branchStream(o.branch), stamp(drafts, ctx), 'any');
 };
 
-const decideOn = async (o: EvolveOptions, proposalId: string, decide: (s: BranchState) => E.Either<string, Draft[]>, ctx: StampContext) => {
+const decideOn = async (o: IterationOptions, proposalId: string, decide: (s: BranchState) => E.Either<string, Draft[]>, ctx: StampContext) => {
   const fresh = await loadBranch(o.store.events, o.branch);
   if (fresh.state.proposals.get(proposalId)?.status !== 'proposed') return;
   await appendDecision(o.store, o.branch, fresh.ownHead, decided(decide(fresh.state)), ctx);

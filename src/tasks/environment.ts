@@ -41,7 +41,10 @@ import {
 import type { ExecResult } from '../agent/workspace.js';
 
 /** Bumped when the layout of a prepared environment changes, so old caches are not reused. */
-const ENVIRONMENT_FORMAT = 'tack-env-4';
+const ENVIRONMENT_FORMAT = 'tack-env-5';
+
+/** Every file of a prepared environment carries this time (2000-01-01 UTC), so attempts start from the same tree anywhere. */
+export const FIXED_FILE_TIME = 946_684_800;
 
 export interface PreparedEnvironment {
   readonly status: 'ready';
@@ -151,6 +154,13 @@ const buildAndStore = async (task: Task, options: PrepareOptions, cacheDir: stri
   await mkdir(buildDir);
   try {
     const result = await build(task, options, buildDir);
+    if (result.status === 'ready') {
+      // A fixed clock for file times: `ls -l`, make and find -newer see the same tree on every machine.
+      for (const tree of [join(buildDir, 'rootfs'), join(buildDir, 'usr-local')]) {
+        const r = await runHost('find', [tree, '-exec', 'touch', '-h', '-d', `@${FIXED_FILE_TIME}`, '{}', '+']);
+        if (r.code !== 0) throw new Error(`tack: cannot set file times in ${tree}: ${r.output.trim()}`);
+      }
+    }
     const stored: Stored = result.status === 'ready' ? { ...result } : result;
     if (result.status === 'unavailable') {
       await removeTree(join(buildDir, 'rootfs'));

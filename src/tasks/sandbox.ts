@@ -34,6 +34,8 @@ export const BASE_ENV: Readonly<Record<string, string>> = {
   LANG: 'C',
   TERM: 'dumb',
   HOSTNAME: 'tack',
+  /** Tools that stamp times into outputs take this instead of the clock (reproducible-builds.org). */
+  SOURCE_DATE_EPOCH: '946684800',
 };
 
 /** Capabilities a Docker container has by default, minus those that could reach the host (MKNOD, SETFCAP, NET_RAW). */

@@ -27,6 +27,12 @@ const table = (r: DemoResult): string => {
     '',
     `Settings: ${s.iterations} iteration(s) per branch, ${s.attempts} attempt(s) per opt/gate task, up to ${s.candidates} candidates, test split scored with ${s.testAttempts} attempts per task; ` +
       `${r.branches.reduce((a, b) => a + b.taskRuns, 0)} task runs in the evolutions.`,
+    `Reproduction: tack replay --decisions re-derived every decision of ${r.replay.filter((x) => x.status === 'matched').length} of ${r.replay.length} branches exactly` +
+      (r.replay.some((x) => x.status !== 'matched') ? ` (${r.replay.filter((x) => x.status !== 'matched').map((x) => `${x.branch}: ${x.status}`).join('; ')})` : '') +
+      '.',
+    `Harmful proposals rejected by the per-task guard: ${r.harmfulRejected.length}` +
+      (r.harmfulRejected.length ? ` (e.g. ${r.harmfulRejected[0].proposalId} on ${r.harmfulRejected[0].branch}: ${r.harmfulRejected[0].reason.split(';').find((x) => /per-task guard/.test(x))?.trim()})` : '') +
+      '.',
     'Simulated personas stand in for real models (sim:prober ~ MiniMax M2.5, sim:repeater ~ Qwen3.5-35B-A3B, sim:forgetful ~ GLM-5): these numbers are not Terminal-Bench results.',
   ].join('\n');
 };
@@ -49,7 +55,7 @@ export const demoCommand: Command = () => ({
     say(`tack demo in ${dir} (file store, simulated models, built-in suite ${suite})`);
     const result = await runDemo(dir, suite, args.quick ? DEMO_QUICK : DEMO_DEFAULTS, commandContext('tack:demo'), say);
     if (args.json) {
-      printJson(stdio, { dir: result.dir, settings: result.settings, branches: result.branches });
+      printJson(stdio, { dir: result.dir, settings: result.settings, branches: result.branches, replay: result.replay, harmfulRejected: result.harmfulRejected });
       return;
     }
     stdio.out(table(result));

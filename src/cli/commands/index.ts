@@ -22,6 +22,7 @@ import { demoCommand } from './demo.js';
 import { exportCommand } from './export.js';
 import { reportCommand } from './report.js';
 import { cherryPickCommand } from './cherry-pick.js';
+import { replayCommand } from './replay.js';
 
 /** Every `tack` command, in the order `tack --help` lists them. */
 export const commands: Command[] = [
@@ -48,4 +49,5 @@ export const commands: Command[] = [
   reportCommand,
   exportCommand,
   cherryPickCommand,
+  replayCommand,
 ];

@@ -113,7 +113,9 @@ const inputPaths = (ctx: AgentContext): string[] => {
   return [...found].sort();
 };
 
-const READ_ONLY_SHELL = ['ps aux | head -n 20', 'printenv PATH HOME PWD', 'cat /etc/os-release', 'which python3 gcc make sqlite3 git jq', 'df -h', 'uname -a', 'id', 'pwd'];
+// Commands whose output depends only on the task's environment, so a replay in the sandbox sees the
+// same text (no host disk usage, clock, inode numbers or CPU times: ps aux, df, stat would differ).
+const READ_ONLY_SHELL = ['ps -eo pid,comm | head -n 20', 'printenv PATH HOME PWD', 'cat /etc/os-release', 'which python3 gcc make sqlite3 git jq', 'ls /usr/local', 'uname -s -m', 'id', 'pwd'];
 
 /**
  * The k-th look at the environment: listings, file reads, processes, tool versions; files are read
@@ -143,7 +145,7 @@ export const probeAction = (ctx: AgentContext, k: number): Action => {
       ? [
           () => readFile(pick(files, ctx.seed, 'probe-read', k)),
           () => readFile(pick(files, ctx.seed, 'probe-reread', k)),
-          () => shell(`${pick(['head -n 20', 'wc -l', 'stat', 'file'], ctx.seed, 'probe-tool', k)} ${pick(files, ctx.seed, 'probe-file', k)}`),
+          () => shell(`${pick(['head -n 20', 'wc -l', 'ls -l', 'file'], ctx.seed, 'probe-tool', k)} ${pick(files, ctx.seed, 'probe-file', k)}`),
         ]
       : []),
   ];
