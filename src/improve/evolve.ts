@@ -10,7 +10,7 @@ import { modelClient } from '../agent/model-client.js';
 import type { Suite, Task, SandboxOptions } from '../tasks/index.js';
 import { branchStream, type Store } from '../store/port.js';
 import { appendDecision, decided, loadBranch, mintIds, type Loaded } from '../app/history.js';
-import type { Observation } from '../app/run-suite.js';
+import type { Observation, RemoteAttempts } from '../app/run-suite.js';
 import { evaluateOnBranch } from '../app/evaluate.js';
 import { openModel, type CassetteMode } from '../app/model-endpoint.js';
 import { loadTrajectory } from '../app/traces.js';
@@ -43,6 +43,8 @@ export interface EvolveOptions {
   readonly record: boolean;
   readonly stampContext: StampContext;
   readonly progress?: (p: Progress) => void;
+  /** Run attempts elsewhere (workers) instead of here; given how to report progress of one evaluation. */
+  readonly remote?: (onProgress: (done: number, total: number) => void) => RemoteAttempts;
 }
 
 export interface Progress {
@@ -149,6 +151,7 @@ const iteration = async (
       stampContext: ctx,
       iteration: n,
       ...(candidate ? { candidate } : {}),
+      ...(o.remote ? { remote: o.remote((done, total) => o.progress?.({ phase, iteration: n, done, total, tokens: usage.tokens })) } : {}),
       onProgress: (e) => {
         if (e.type === 'attempt_finished') o.progress?.({ phase, iteration: n, done: e.done, total: e.total, tokens: usage.tokens });
       },
