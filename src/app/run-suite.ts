@@ -9,7 +9,7 @@ import { encodeTrajectory, type AtifTrajectory } from '../agent/atif.js';
 import { referenceAgents, runTasks, type AgentFn, type AttemptResult, type ProgressEvent, type Task } from '../tasks/index.js';
 import type { SandboxOptions } from '../tasks/index.js';
 import { branchStream, type Store } from '../store/port.js';
-import { openModel, type CassetteMode } from './model-endpoint.js';
+import { openModel, type CassetteMode, type ModelPool } from './model-endpoint.js';
 import { stamp, type StampContext } from './envelope.js';
 import { seedFor } from '../domain/seed.js';
 import { attemptEventId, type AttemptJob } from '../domain/attempt-job.js';
@@ -51,6 +51,8 @@ export interface RunSuiteOptions {
   readonly include?: (taskId: string, attempt: number) => boolean;
   /** Run the attempts elsewhere (workers) instead of here: each becomes a job, its TraceObserved comes back. */
   readonly remote?: RemoteAttempts;
+  /** Model endpoints that stay open after the run (default: opened for this run and closed after it). */
+  readonly models?: ModelPool;
 }
 
 /** A job's outcome when it did not produce a trace: set aside after failing, with the reason. */
@@ -147,7 +149,8 @@ export const runSuite = async (o: RunSuiteOptions): Promise<Observation[]> => {
   if (o.remote) return runRemotely(o, o.remote, key, reused);
   const included = (taskId: string, attempt: number) => o.include?.(taskId, attempt) ?? true;
   const toRun = o.tasks.flatMap((t) => Array.from({ length: o.attempts }, (_, a) => a).filter((a) => included(t.id, a) && !reused.has(`${t.id}\u0000${a}`)));
-  const access = o.agent === 'llm' && toRun.length > 0 ? await openModel(o.model, o.store.blobs, o.cassettes, [...new Set(o.tasks.map((t) => dirname(t.dir)))]) : null;
+  const suites = [...new Set(o.tasks.map((t) => dirname(t.dir)))];
+  const access = o.agent === 'llm' && toRun.length > 0 ? await (o.models ? o.models.open(o.model, o.store.blobs, o.cassettes, suites) : openModel(o.model, o.store.blobs, o.cassettes, suites)) : null;
   try {
     const agentFn: AgentFn<LlmDetail> =
       o.agent === 'llm'

@@ -7,6 +7,7 @@ import { seedFor } from '../domain/seed.js';
 import { loadTask, resolveSandboxMode, type Task } from '../tasks/index.js';
 import type { JobConsumer, JobDelivery, Store, WorkGroupSettings, WorkQueue } from '../store/port.js';
 import { runSuite, traceIdFor } from './run-suite.js';
+import { ModelPool } from './model-endpoint.js';
 
 /**
  * One worker: takes attempt jobs from the store's work queue, runs each in its own sandbox exactly as the
@@ -60,6 +61,7 @@ export const findTask = (job: AttemptJob, suites: readonly string[]): E.Either<s
 export const startWorker = async (o: WorkerOptions): Promise<JobConsumer> => {
   resolveSandboxMode({ unsafeNoSandbox: o.allowUnsafe, warn: () => undefined });
   const group = await o.work.ensureGroup(o.settings);
+  const models = new ModelPool();
   const handle = async (d: JobDelivery): Promise<void> => {
     if (E.isLeft(d.job)) {
       o.log(`${o.name}: job ${d.jobId} parked: unreadable job: ${d.job.left}`);
@@ -102,6 +104,7 @@ export const startWorker = async (o: WorkerOptions): Promise<JobConsumer> => {
         stampContext: { actor: `tack:worker:${o.name}`, correlationId: job.correlationId, causationId: job.causationId },
         attemptKey: job.attemptKey,
         record: true,
+        models,
         ...(job.iteration !== undefined ? { iteration: job.iteration } : {}),
         ...(job.candidate !== undefined ? { candidate: job.candidate } : {}),
         sink: async (e) => {
@@ -114,11 +117,12 @@ export const startWorker = async (o: WorkerOptions): Promise<JobConsumer> => {
       await giveBack(message(e));
     }
   };
-  return o.work.consume({
+  const consumer = await o.work.consume({
     name: o.name,
     capacity: o.capacity,
     onJob: (d) => {
       handle(d).catch((e) => o.log(`${o.name}: job ${d.jobId}: could not answer the server: ${message(e)}`));
     },
   });
+  return { done: consumer.done.finally(() => models.close()), stop: () => consumer.stop() };
 };
