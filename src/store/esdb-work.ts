@@ -114,7 +114,10 @@ export class EsdbWorkQueue implements WorkQueue {
     if (E.isLeft(checked)) throw new StoreError(`refusing to store the result of ${event.data.traceId}: ${checked.left}`);
     if (event.id !== attemptEventId(event.data.traceId)) throw new StoreError(`refusing to store the result of ${event.data.traceId}: its event id is not the attempt id`);
     const outcome = await this.conn.append(this.naming.attempt(event.data.traceId), [toEventData(event)], NO_STREAM);
-    return outcome.kind === 'ok' ? 'stored' : 'duplicate';
+    if (outcome.kind === 'conflict') return 'duplicate';
+    // The same event id at NO_STREAM is acknowledged as a retry of the first write, whoever made it: compare.
+    const stored = await this.result(event.data.traceId);
+    return stored && JSON.stringify(stored.data) === JSON.stringify(event.data) ? 'stored' : 'duplicate';
   }
 
   async parkedHead(): Promise<number> {

@@ -123,7 +123,7 @@ export interface WorkQueue {
   enqueue(jobs: readonly AttemptJob[]): Promise<string[]>;
   /** The TraceObserved stored for an attempt, or null. */
   result(attemptId: string): Promise<EventOf<'TraceObserved'> | null>;
-  /** Store an attempt's TraceObserved unless the attempt already has one. */
+  /** Store an attempt's TraceObserved unless the attempt already has one (`duplicate`: the first one stays). */
   storeResult(event: EventOf<'TraceObserved'>): Promise<'stored' | 'duplicate'>;
   /** The position of the last parked job so far (-1: none), to ask `parked` for only what comes after. */
   parkedHead(): Promise<number>;

@@ -113,6 +113,32 @@ const decisions = (events: readonly TackEvent[]): Record<string, unknown>[] =>
 
 const traceIds = (events: readonly TackEvent[]): string[] => events.flatMap((e) => (e.type === 'TraceObserved' ? [e.data.traceId] : []));
 
+/** One attempt job for greet-fix on `branch`, queued `times` times (the group created with `settings`). */
+const queueJob = (url: string, branch: string, settings: { jobTimeoutMs: number; maxRetries: number }, times: number): Promise<AttemptJob> =>
+  withStore(openEsdbStore(url), async (store) => {
+    const { state } = await loadBranch(store.events, branch);
+    const task = loadSuite(MINI).tasks.find((t) => t.id === 'greet-fix')!;
+    const seed = seedFor(task.id, 0);
+    const job: AttemptJob = {
+      attemptId: traceIdFor(GATE_ATTEMPT_KEY, state.harnessHash, state.model, task.hash, task.id, 0, seed),
+      attemptKey: GATE_ATTEMPT_KEY,
+      branch,
+      harness: state.harness,
+      harnessHash: state.harnessHash,
+      model: state.model,
+      task: { suite: MINI, id: task.id, hash: task.hash, split: task.split },
+      attempt: 0,
+      seed,
+      record: false,
+      unsafeNoSandbox: false,
+      correlationId: '00000000-0000-4000-8000-000000000001',
+      causationId: null,
+    };
+    await store.work!.ensureGroup(settings);
+    await store.work!.enqueue(Array.from({ length: times }, () => job));
+    return job;
+  });
+
 // The random proposer: its edits depend only on (branch, iteration, harness) and its verdicts only on gated
 // outcomes, which the seeds fix. The model proposer also reads failed traces, whose shell output (a sim
 // agent's `stat` prints inode numbers and times) differs between any two runs, local or not.
@@ -212,29 +238,7 @@ describe('tack evolve --workers (three worker processes on the EventStoreDB test
     await withServer(async (server) => {
       const dir = await tempDir();
       await ok(dir, ['init', '--model', 'sim:steady', '--branch', 'dup', '--store', server.url]);
-      const job = await withStore(openEsdbStore(server.url), async (store) => {
-        const { state } = await loadBranch(store.events, 'dup');
-        const task = loadSuite(MINI).tasks.find((t) => t.id === 'greet-fix')!;
-        const seed = seedFor(task.id, 0);
-        const j: AttemptJob = {
-          attemptId: traceIdFor(GATE_ATTEMPT_KEY, state.harnessHash, state.model, task.hash, task.id, 0, seed),
-          attemptKey: GATE_ATTEMPT_KEY,
-          branch: 'dup',
-          harness: state.harness,
-          harnessHash: state.harnessHash,
-          model: state.model,
-          task: { suite: MINI, id: task.id, hash: task.hash, split: task.split },
-          attempt: 0,
-          seed,
-          record: false,
-          unsafeNoSandbox: false,
-          correlationId: '00000000-0000-4000-8000-000000000001',
-          causationId: null,
-        };
-        await store.work!.ensureGroup({ jobTimeoutMs: 10_000, maxRetries: 2 });
-        await store.work!.enqueue([j, j]);
-        return j;
-      });
+      const job = await queueJob(server.url, 'dup', { jobTimeoutMs: 10_000, maxRetries: 2 }, 2);
       const worker = startWorker(dir, server.url, 'w1');
       try {
         await worker.waitFor(/ already recorded; acknowledged$/);
@@ -251,10 +255,39 @@ describe('tack evolve --workers (three worker processes on the EventStoreDB test
         assert.equal(stored.id, attemptEventId(job.attemptId));
         // Storing the attempt again, even with other content, keeps the first trace.
         const other = { ...stored, data: { ...stored.data, steps: stored.data.steps + 1 } };
-        await store.work!.storeResult(other);
+        assert.equal(await store.work!.storeResult(other), 'duplicate');
         assert.equal(server.streams.get(`tackattempt-${job.attemptId}`)?.length, 1);
         assert.deepEqual((await store.work!.result(job.attemptId))!.data, stored.data);
       });
+    });
+  });
+
+  it('a worker that stops answering: its job goes to another after the job timeout, and its late result is no second trace', { timeout: 120_000 }, async () => {
+    await withServer(async (server) => {
+      const dir = await tempDir();
+      await ok(dir, ['init', '--model', 'sim:steady', '--branch', 'hang', '--store', server.url]);
+      const job = await queueJob(server.url, 'hang', { jobTimeoutMs: 2_000, maxRetries: 3 }, 1);
+      // Slow answers keep the first worker inside its job when it is frozen; it stays connected, so only the timeout frees the job.
+      const stuck = startWorker(dir, server.url, 'stuck', [], { TACK_SIM_FAULTS: 'delayMs=300' });
+      const workers = [stuck];
+      try {
+        await stuck.waitFor(/ started$/);
+        stuck.process.kill('SIGSTOP');
+        const other = startWorker(dir, server.url, 'other');
+        workers.push(other);
+        await other.waitFor(new RegExp(`${job.attemptId} .* recorded \\(`));
+        stuck.process.kill('SIGCONT');
+        await stuck.waitFor(/ already recorded by another worker; kept that one /);
+        const info = JSON.parse((await ok(dir, ['workers', '--json', '--store', server.url])).stdout);
+        assert.equal(info.inFlight, 0);
+        assert.equal(info.parked, 0);
+      } finally {
+        stuck.process.kill('SIGCONT');
+        await stopWorkers(workers);
+      }
+      assert.equal(server.streams.get(`tackattempt-${job.attemptId}`)?.length, 1);
+      const stored = await withStore(openEsdbStore(server.url), (s) => s.work!.result(job.attemptId));
+      assert.equal(stored?.metadata.actor, 'tack:worker:other');
     });
   });
 
