@@ -10,6 +10,7 @@ import {
   PersistentSubscriptionExistsError,
   jsonEvent,
   persistentSubscriptionToStreamSettingsFromDefaults,
+  type EventData,
   type JSONType,
   type PersistentSubscriptionToStreamResolvedEvent,
 } from '@eventstore/db-client';
@@ -48,7 +49,7 @@ import { EsdbConnection, StreamNaming, decodeRecorded, firstLine, isRecord, toEv
 
 export const WORKER_GROUP = 'workers';
 const JOB_EVENT = 'TackAttemptJob';
-const ENQUEUE_BATCH = 64;
+const ENQUEUE_BYTES = 512 * 1024;
 const NACK_PREFIX = "Client explicitly NAK'ed message.\n";
 
 /** A connection string with one more query parameter. */
@@ -93,10 +94,20 @@ export class EsdbWorkQueue implements WorkQueue {
 
   async enqueue(jobs: readonly AttemptJob[]): Promise<string[]> {
     const ids = jobs.map(() => randomUUID());
-    for (let i = 0; i < jobs.length; i += ENQUEUE_BATCH) {
-      const batch = jobs.slice(i, i + ENQUEUE_BATCH).map((job, j) => jsonEvent({ id: ids[i + j], type: JOB_EVENT, data: job as unknown as JSONType }));
-      await this.conn.append(this.naming.jobs, batch, ANY);
+    // Appends of at most ENQUEUE_BYTES of job data each, well under the server's 1 MiB maximum append size.
+    let batch: EventData[] = [];
+    let bytes = 0;
+    for (const [i, job] of jobs.entries()) {
+      const size = Buffer.byteLength(JSON.stringify(job));
+      if (batch.length > 0 && bytes + size > ENQUEUE_BYTES) {
+        await this.conn.append(this.naming.jobs, batch, ANY);
+        batch = [];
+        bytes = 0;
+      }
+      batch.push(jsonEvent({ id: ids[i], type: JOB_EVENT, data: job as unknown as JSONType }));
+      bytes += size;
     }
+    if (batch.length > 0) await this.conn.append(this.naming.jobs, batch, ANY);
     return ids;
   }
 
