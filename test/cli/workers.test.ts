@@ -146,10 +146,9 @@ const EVOLVE = ['--branch', 'delta', '--suite', MINI, '--iterations', '1', '--at
 
 describe('tack evolve --workers (three worker processes on the EventStoreDB test server)', () => {
   it('one worker killed mid-job: the iteration completes, every attempt recorded once, the same decisions as a local run', { timeout: 300_000 }, async () => {
+    // The same evolve run locally, on a file store, at the same time.
     const local = await tempDir();
-    await ok(local, ['init', '--model', 'sim:forgetful', '--branch', 'delta']);
-    await ok(local, ['evolve', ...EVOLVE]);
-    const localEvents = await withStore(openFileStore(join(local, '.tack')), (s) => ownEvents(s, 'delta'));
+    const localRun = ok(local, ['init', '--model', 'sim:forgetful', '--branch', 'delta']).then(() => ok(local, ['evolve', ...EVOLVE]));
 
     await withServer(async (server) => {
       const dir = await tempDir();
@@ -175,6 +174,8 @@ describe('tack evolve --workers (three worker processes on the EventStoreDB test
         await stopWorkers(workers);
       }
 
+      await localRun;
+      const localEvents = await withStore(openFileStore(join(local, '.tack')), (s) => ownEvents(s, 'delta'));
       const events = await withStore(openEsdbStore(server.url), (s) => ownEvents(s, 'delta'));
       const ids = traceIds(events);
       assert.equal(new Set(ids).size, ids.length, 'an attempt was recorded twice');
