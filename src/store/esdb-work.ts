@@ -179,11 +179,12 @@ export class EsdbWorkQueue implements WorkQueue {
     subscription.on('error', (err) => {
       if (stopping) return;
       const gone = err instanceof PersistentSubscriptionDoesNotExistError;
-      settle.reject(gone ? new StoreError(`EventStoreDB at ${this.location}: the worker group ${WORKER_GROUP} on ${this.naming.jobs} is gone`) : this.conn.failure(err, 'taking jobs'));
+      settle.reject(gone ? new StoreError(`EventStoreDB at ${this.location}: there is no worker group ${WORKER_GROUP} on ${this.naming.jobs} (never created, or deleted)`) : this.conn.failure(err, 'taking jobs'));
     });
     subscription.on('end', () => {
       if (!stopping) settle.reject(this.conn.unavailable('the server ended the job subscription'));
     });
+    done.catch(() => client.dispose());
     // Jobs come only after the server confirmed the subscription; a refusal arrives as an error instead.
     await Promise.race([new Promise<void>((resolve) => subscription.once('confirmation', () => resolve())), done]);
     subscription.on('data', (resolved: PersistentSubscriptionToStreamResolvedEvent) => {
@@ -198,7 +199,6 @@ export class EsdbWorkQueue implements WorkQueue {
         nack: (action, reason) => subscription.nack(action, reason, resolved),
       });
     });
-    done.catch(() => client.dispose());
     return { done, stop };
   }
 
