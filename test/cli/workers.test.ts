@@ -113,6 +113,18 @@ const decisions = (events: readonly TackEvent[]): Record<string, unknown>[] =>
 
 const traceIds = (events: readonly TackEvent[]): string[] => events.flatMap((e) => (e.type === 'TraceObserved' ? [e.data.traceId] : []));
 
+/**
+ * `tack workers --json` once nothing is in flight (an acknowledgement is sent after the log line that
+ * announces it, and a loaded machine can make the server deliver a job once more before it lands).
+ */
+const settledWorkers = async (cwd: string, url: string) => {
+  for (let tries = 0; ; tries++) {
+    const info = JSON.parse((await ok(cwd, ['workers', '--json', '--store', url])).stdout);
+    if (info.inFlight === 0 || tries >= 100) return info;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+};
+
 /** One attempt job for greet-fix on `branch`, queued `times` times (the group created with `settings`). */
 const queueJob = (url: string, branch: string, settings: { jobTimeoutMs: number; maxRetries: number }, times: number): Promise<AttemptJob> =>
   withStore(openEsdbStore(url), async (store) => {
@@ -154,9 +166,9 @@ describe('tack evolve --workers (three worker processes on the EventStoreDB test
       const dir = await tempDir();
       await ok(dir, ['init', '--model', 'sim:forgetful', '--branch', 'delta', '--store', server.url]);
       // 100 ms per model answer on the workers: an attempt lasts long enough to be caught in the middle.
-      const workers = ['w1', 'w2', 'w3'].map((n) => startWorker(dir, server.url, n, ['--job-timeout', '10'], { TACK_SIM_FAULTS: 'delayMs=100' }));
+      const workers = ['w1', 'w2', 'w3'].map((n) => startWorker(dir, server.url, n, ['--job-timeout', '60'], { TACK_SIM_FAULTS: 'delayMs=100' }));
       try {
-        const evolving = tackAsync(dir, ['evolve', ...EVOLVE, '--workers', '--job-timeout', '10', '--store', server.url]);
+        const evolving = tackAsync(dir, ['evolve', ...EVOLVE, '--workers', '--job-timeout', '60', '--store', server.url]);
         const started = await Promise.race(workers.map((w) => w.waitFor(/ started$/).then((line) => ({ w, line }))));
         started.w.process.kill('SIGKILL');
         await started.w.exited;
@@ -195,7 +207,7 @@ describe('tack evolve --workers (three worker processes on the EventStoreDB test
       const suite = join(dir, 'suite');
       cpSync(MINI, suite, { recursive: true });
       await ok(dir, ['init', '--model', 'sim:steady', '--store', server.url]);
-      const args = ['evolve', '--workers', '--job-retries', '1', '--job-timeout', '10', '--store', server.url, '--suite', suite, '--iterations', '1', '--attempts', '1', '--candidates', '1', '--test-attempts', '1'];
+      const args = ['evolve', '--workers', '--job-retries', '1', '--job-timeout', '60', '--store', server.url, '--suite', suite, '--iterations', '1', '--attempts', '1', '--candidates', '1', '--test-attempts', '1'];
       const evolving = tackAsync(dir, args);
       // The baseline's four jobs are queued before any worker runs: change one task under them.
       while ((server.streams.get('tackjobs')?.length ?? 0) < 4) await new Promise((r) => setTimeout(r, 50));
@@ -210,7 +222,7 @@ describe('tack evolve --workers (three worker processes on the EventStoreDB test
         assert.match(lines[0], /1 attempt job was parked by the workers/);
         assert.match(lines[0], /t-[0-9a-f]+ \(csv-total #0\): task csv-total differs on this worker/);
 
-        const info = JSON.parse((await ok(dir, ['workers', '--json', '--store', server.url])).stdout);
+        const info = await settledWorkers(dir, server.url);
         assert.equal(info.parked, 1);
         assert.equal(info.inFlight, 0);
         assert.deepEqual(info.workers.map((w: { name: string }) => w.name), ['w1']);
@@ -243,7 +255,7 @@ describe('tack evolve --workers (three worker processes on the EventStoreDB test
       const worker = startWorker(dir, server.url, 'w1');
       try {
         await worker.waitFor(/ already recorded; acknowledged$/);
-        const info = JSON.parse((await ok(dir, ['workers', '--json', '--store', server.url])).stdout);
+        const info = await settledWorkers(dir, server.url);
         assert.equal(info.inFlight, 0);
         assert.equal(info.parked, 0);
       } finally {
@@ -267,7 +279,8 @@ describe('tack evolve --workers (three worker processes on the EventStoreDB test
     await withServer(async (server) => {
       const dir = await tempDir();
       await ok(dir, ['init', '--model', 'sim:steady', '--branch', 'hang', '--store', server.url]);
-      const job = await queueJob(server.url, 'hang', { jobTimeoutMs: 2_000, maxRetries: 3 }, 1);
+      // Retries to spare: a job may also time out at a worker that is merely slow on a loaded machine.
+      const job = await queueJob(server.url, 'hang', { jobTimeoutMs: 3_000, maxRetries: 20 }, 1);
       // Slow answers keep the first worker inside its job when it is frozen; it stays connected, so only the timeout frees the job.
       const stuck = startWorker(dir, server.url, 'stuck', [], { TACK_SIM_FAULTS: 'delayMs=300' });
       const workers = [stuck];
@@ -279,7 +292,7 @@ describe('tack evolve --workers (three worker processes on the EventStoreDB test
         await other.waitFor(new RegExp(`${job.attemptId} .* recorded \\(`));
         stuck.process.kill('SIGCONT');
         await stuck.waitFor(/ already recorded by another worker; kept that one /);
-        const info = JSON.parse((await ok(dir, ['workers', '--json', '--store', server.url])).stdout);
+        const info = await settledWorkers(dir, server.url);
         assert.equal(info.inFlight, 0);
         assert.equal(info.parked, 0);
       } finally {
