@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { appendFigure, foldFigure, whyFigure, writeResults, type Figure } from './history.js';
 import { measureAgentOverhead } from './agent-overhead.js';
 import { simThroughput } from './sim-throughput.js';
+import { workersFigure } from './workers.js';
 
 const scale = Number(process.env.BENCH_SCALE ?? 1);
 const root = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
@@ -47,6 +48,7 @@ try {
       met: s.speedup > 1,
       note: 'ratio = attempts per minute at this concurrency / at concurrency 1, suites/mini',
     });
+  show(await workersFigure(scale < 1 ? 1 : 2, scale < 1 ? 1 : 2));
   writeResults(join(root, 'bench', 'results.json'), figures);
   console.log(`\nwrote bench/results.json`);
 } finally {

@@ -1,9 +1,12 @@
-// The store contract against a real EventStoreDB / KurrentDB server, opt-in: TACK_ESDB_URL names it
-// (e.g. esdb://localhost:2113?tls=false). Each case gets its own random stream prefix, so it runs on a
-// server that already holds data and leaves other streams alone. Without the variable it skips, exit 0.
+// The store contract and the work queue contract against a real EventStoreDB / KurrentDB server, opt-in:
+// TACK_ESDB_URL names it (e.g. esdb://localhost:2113?tls=false; the work queue needs a user that may create
+// persistent subscriptions and read their parked streams, an admin). Each case gets its own random stream
+// prefix, so it runs on a server that already holds data and leaves other streams alone (it leaves a worker
+// group per case behind). Without the variable it skips, exit 0.
 import { randomBytes } from 'node:crypto';
 import { openEsdbStore, redactCredentials } from '../src/store/esdb.js';
 import { contractLine, runContract } from '../test/support/run-contract.js';
+import { runWorkContract } from '../test/support/work-contract.js';
 
 const url = process.env.TACK_ESDB_URL;
 if (!url) {
@@ -18,5 +21,7 @@ if (!url) {
     }),
   });
   console.log(contractLine(result));
-  process.exitCode = result.failure === null ? 0 : 1;
+  const work = await runWorkContract(url);
+  console.log(work === null ? 'work queue contract: esdb PASS' : `work queue contract: esdb FAIL: ${work.caseName}: ${work.message}`);
+  process.exitCode = result.failure === null && work === null ? 0 : 1;
 }

@@ -4,6 +4,7 @@ import { listBranches } from './history.js';
 import { branchTraces } from './traces.js';
 import { reuseIndex, runSuite, type Observation, type RunSuiteOptions } from './run-suite.js';
 import { stamp } from './envelope.js';
+import { attemptEventId } from '../domain/attempt-job.js';
 
 /**
  * The attempt key of gated evaluations (evolve, cherry-pick): attempt ids depend only on the
@@ -22,6 +23,8 @@ export const evaluateOnBranch = async (o: Omit<RunSuiteOptions, 'reuse' | 'attem
   const own = new Set((await branchTraces(o.store, o.branch)).map((e) => e.data.traceId));
   const obs = await runSuite({ ...o, agent: 'llm', attemptKey: GATE_ATTEMPT_KEY, record: true, reuse: reuseIndex(everywhere) });
   const copies = obs.filter((x) => x.reused && x.event && !own.has(x.event.data.traceId)).map((x) => ({ type: 'TraceObserved' as const, data: x.event!.data }));
-  if (copies.length) await o.store.events.append(branchStream(o.branch), stamp(copies, o.stampContext), 'any');
+  // Each copy keeps the attempt id as its event id, like the original.
+  const ids = copies.map((c) => attemptEventId(c.data.traceId));
+  if (copies.length) await o.store.events.append(branchStream(o.branch), stamp(copies, { ...o.stampContext, newId: () => ids.shift()! }), 'any');
   return obs;
 };

@@ -47,3 +47,32 @@ export const openModel = async (model: ModelRef, blobs: BlobStore, mode: Cassett
   const recorder = mode.kind === 'record' ? new CassetteRecorder(live, blobs) : null;
   return { endpoint: recorder ?? live, recorder, model: resolved, close: stop };
 };
+
+/**
+ * Live model endpoints kept open from one run to the next (a worker runs many jobs with the same model,
+ * and a simulated model would otherwise be started, and learn its suites, for every job). Recording stays
+ * per run: each open gets its own recorder over the shared endpoint.
+ */
+export class ModelPool {
+  private readonly live = new Map<string, Promise<ModelAccess>>();
+
+  async open(model: ModelRef, blobs: BlobStore, mode: CassetteMode, suites: readonly string[] = []): Promise<ModelAccess> {
+    if (mode.kind === 'replay') return openModel(model, blobs, mode, suites);
+    const key = JSON.stringify([model, [...suites].sort()]);
+    let shared = this.live.get(key);
+    if (!shared) {
+      shared = openModel(model, blobs, { kind: 'live' }, suites);
+      this.live.set(key, shared);
+      shared.catch(() => this.live.delete(key));
+    }
+    const access = await shared;
+    const recorder = mode.kind === 'record' ? new CassetteRecorder(access.endpoint, blobs) : null;
+    return { endpoint: recorder ?? access.endpoint, recorder, model: access.model, close: async () => {} };
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.live.values()];
+    this.live.clear();
+    for (const a of all) await a.then((x) => x.close()).catch(() => undefined);
+  }
+}

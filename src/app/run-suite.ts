@@ -9,10 +9,12 @@ import { encodeTrajectory, type AtifTrajectory } from '../agent/atif.js';
 import { referenceAgents, runTasks, type AgentFn, type AttemptResult, type ProgressEvent, type Task } from '../tasks/index.js';
 import type { SandboxOptions } from '../tasks/index.js';
 import { branchStream, type Store } from '../store/port.js';
-import { openModel, type CassetteMode } from './model-endpoint.js';
+import { openModel, type CassetteMode, type ModelPool } from './model-endpoint.js';
 import type { ChatEndpoint } from '../agent/endpoint.js';
 import { stamp, type StampContext } from './envelope.js';
 import { seedFor } from '../domain/seed.js';
+import { attemptEventId, type AttemptJob } from '../domain/attempt-job.js';
+import { TackError } from './errors.js';
 
 /**
  * Running tasks with a branch's harness and model (or a reference agent), storing each attempt's
@@ -48,10 +50,38 @@ export interface RunSuiteOptions {
   readonly clocks?: ReadonlyMap<string, readonly number[]>;
   /** Serve the model from this endpoint (a replay's watched cassette player) instead of opening one. */
   readonly endpoint?: ChatEndpoint;
-  /** Attempts not to run and not to report (a replay runs only those it has not replayed yet). */
-  readonly skip?: (taskId: string, attempt: number) => boolean;
   /** Attempt ids a replay must use (by `task\u0000attempt`): those of the recorded attempts, wherever they came from. */
   readonly attemptIds?: ReadonlyMap<string, string>;
+  /** Which (task, attempt) pairs to run (default: all); the result holds only those. */
+  readonly include?: (taskId: string, attempt: number) => boolean;
+  /** Run the attempts elsewhere (workers) instead of here: each becomes a job, its TraceObserved comes back. */
+  readonly remote?: RemoteAttempts;
+  /** Model endpoints that stay open after the run (default: opened for this run and closed after it). */
+  readonly models?: ModelPool;
+}
+
+/** A job's outcome when it did not produce a trace: set aside after failing, with the reason. */
+export interface ParkedAttempt {
+  readonly job: AttemptJob;
+  readonly reason: string;
+}
+
+/** Runs attempt jobs somewhere else and answers the TraceObserved of each one that ran, and the ones given up. */
+export type RemoteAttempts = (jobs: readonly AttemptJob[]) => Promise<{ readonly observed: readonly EventOf<'TraceObserved'>[]; readonly parked: readonly ParkedAttempt[] }>;
+
+/** Some attempts were parked by the workers: the decision they were for cannot be made on missing evidence. */
+export class AttemptsParkedError extends TackError {
+  constructor(readonly parked: readonly ParkedAttempt[]) {
+    super(
+      `${parked.length} attempt job${parked.length === 1 ? ' was' : 's were'} parked by the workers, so this step has no evidence to decide on: ` +
+        parked
+          .slice(0, 3)
+          .map((p) => `${p.job.attemptId} (${p.job.task.id} #${p.job.attempt}): ${p.reason}`)
+          .join('; ') +
+        (parked.length > 3 ? `; and ${parked.length - 3} more (see tack workers)` : '') +
+        '; fix the cause and run the same command again to finish the iteration',
+    );
+  }
 }
 
 /** A clock that remembers what it said (record), or says again what was remembered (replay). */
@@ -121,10 +151,15 @@ export const runSuite = async (o: RunSuiteOptions): Promise<Observation[]> => {
       const hit = o.reuse?.get(reuseKey(o.harnessHash, o.model, t.hash, seedFor(t.id, a)));
       if (hit && hit.data.taskId === t.id && hit.data.attempt === a) reused.set(`${t.id}\u0000${a}`, fromEvent(hit, true));
     }
-  const skipped = (taskId: string, attempt: number) => o.skip?.(taskId, attempt) ?? false;
+  if (o.remote) return runRemotely(o, o.remote, key, reused);
+  const included = (taskId: string, attempt: number) => o.include?.(taskId, attempt) ?? true;
+  const toRun = o.tasks.flatMap((t) => Array.from({ length: o.attempts }, (_, a) => a).filter((a) => included(t.id, a) && !reused.has(`${t.id}\u0000${a}`)));
+  const suites = [...new Set(o.tasks.map((t) => dirname(t.dir)))];
   const access = o.endpoint
     ? { endpoint: o.endpoint, recorder: null, close: async () => {} }
-    : o.agent === 'llm' && reused.size < o.tasks.length * o.attempts ? await openModel(o.model, o.store.blobs, o.cassettes, [...new Set(o.tasks.map((t) => dirname(t.dir)))]) : null;
+    : o.agent === 'llm' && toRun.length > 0
+      ? await (o.models ? o.models.open(o.model, o.store.blobs, o.cassettes, suites) : openModel(o.model, o.store.blobs, o.cassettes, suites))
+      : null;
   try {
     const agentFn: AgentFn<LlmDetail> =
       o.agent === 'llm'
@@ -178,7 +213,7 @@ export const runSuite = async (o: RunSuiteOptions): Promise<Observation[]> => {
       concurrency: o.concurrency,
       agent: agentFn,
       sandbox: o.sandbox,
-      include: (taskId, attempt) => !reused.has(`${taskId}\u0000${attempt}`) && !skipped(taskId, attempt),
+      include: (taskId, attempt) => included(taskId, attempt) && !reused.has(`${taskId}\u0000${attempt}`),
       onProgress: (e) => {
         if (e.type === 'attempt_finished') recorded.set(`${e.result.taskId}\u0000${e.result.attempt}`, observe(e.result));
         o.onProgress?.(e);
@@ -189,8 +224,7 @@ export const runSuite = async (o: RunSuiteOptions): Promise<Observation[]> => {
     for (const t of o.tasks)
       for (let a = 0; a < o.attempts; a++) {
         const k = `${t.id}\u0000${a}`;
-        if (skipped(t.id, a) && !reused.has(k)) continue;
-        out.push(reused.get(k) ?? (await recorded.get(k)!));
+        if (included(t.id, a)) out.push(reused.get(k) ?? (await recorded.get(k)!));
       }
     return out;
   } finally {
@@ -230,8 +264,59 @@ const recordAttempt = async (o: RunSuiteOptions, r: AttemptResult<LlmDetail>, tr
     ...(o.candidate !== undefined ? { candidate: o.candidate } : {}),
     ...(cassetteBlob ? { cassetteBlob } : {}),
   };
-  const [event] = stamp([{ type: 'TraceObserved', data }], o.stampContext) as EventOf<'TraceObserved'>[];
+  const [event] = stamp([{ type: 'TraceObserved', data }], { ...o.stampContext, newId: () => attemptEventId(traceId) }) as EventOf<'TraceObserved'>[];
   if (o.sink) await o.sink(event);
   else await o.store.events.append(branchStream(o.branch), [event], 'any');
   return event;
+};
+
+/**
+ * The attempts not reused become jobs for the remote executor; the TraceObserved of those that ran are
+ * copied into the branch (the queueing run stays its only writer), in suite order. Parked jobs fail the
+ * call after everything that ran is recorded, so running it again only queues what is missing.
+ */
+const runRemotely = async (o: RunSuiteOptions, remote: RemoteAttempts, key: string, reused: ReadonlyMap<string, Observation>): Promise<Observation[]> => {
+  if (o.agent !== 'llm' || o.cassettes.kind === 'replay') throw new TackError('only live or recorded model runs can be queued to workers');
+  const jobs: AttemptJob[] = [];
+  for (const t of o.tasks)
+    for (let a = 0; a < o.attempts; a++) {
+      if (reused.has(`${t.id}\u0000${a}`) || !(o.include?.(t.id, a) ?? true)) continue;
+      const seed = seedFor(t.id, a);
+      jobs.push({
+        attemptId: traceIdFor(key, o.harnessHash, o.model, t.hash, t.id, a, seed),
+        attemptKey: key,
+        branch: o.branch,
+        harness: o.harness,
+        harnessHash: o.harnessHash,
+        model: o.model,
+        task: { suite: dirname(t.dir), id: t.id, hash: t.hash, split: t.split },
+        attempt: a,
+        seed,
+        record: o.cassettes.kind === 'record',
+        unsafeNoSandbox: o.sandbox.unsafeNoSandbox === true,
+        correlationId: o.stampContext.correlationId,
+        causationId: o.stampContext.causationId ?? null,
+        ...(o.iteration !== undefined ? { iteration: o.iteration } : {}),
+        ...(o.candidate !== undefined ? { candidate: o.candidate } : {}),
+      });
+    }
+  const { observed, parked } = jobs.length > 0 ? await remote(jobs) : { observed: [], parked: [] };
+  const byAttempt = new Map(observed.map((e) => [e.data.traceId, e]));
+  const ran = jobs.flatMap((j) => {
+    const e = byAttempt.get(j.attemptId);
+    return e ? [e] : [];
+  });
+  if (o.sink) for (const e of ran) await o.sink(e);
+  else if (ran.length > 0) await o.store.events.append(branchStream(o.branch), ran, 'any');
+  if (parked.length > 0) throw new AttemptsParkedError(parked);
+  const out: Observation[] = [];
+  for (const t of o.tasks)
+    for (let a = 0; a < o.attempts; a++) {
+      if (!(o.include?.(t.id, a) ?? true)) continue;
+      const hit = reused.get(`${t.id}\u0000${a}`);
+      const e = hit ? null : byAttempt.get(traceIdFor(key, o.harnessHash, o.model, t.hash, t.id, a, seedFor(t.id, a)));
+      if (!hit && !e) throw new TackError(`no trace came back for ${t.id} #${a}`);
+      out.push(hit ?? fromEvent(e!, false));
+    }
+  return out;
 };

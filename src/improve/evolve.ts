@@ -10,7 +10,7 @@ import { modelClient } from '../agent/model-client.js';
 import type { Suite, Task, SandboxOptions } from '../tasks/index.js';
 import { branchStream, type Store } from '../store/port.js';
 import { appendDecision, decided, loadBranch, mintIds, type IdKind, type Loaded } from '../app/history.js';
-import type { Observation } from '../app/run-suite.js';
+import type { Observation, RemoteAttempts } from '../app/run-suite.js';
 import type { ProgressEvent } from '../tasks/index.js';
 import { evaluateOnBranch } from '../app/evaluate.js';
 import { openModel, type CassetteMode } from '../app/model-endpoint.js';
@@ -45,6 +45,8 @@ export interface EvolveOptions {
   readonly record: boolean;
   readonly stampContext: StampContext;
   readonly progress?: (p: Progress) => void;
+  /** Run attempts elsewhere (workers) instead of here; given how to report progress of one evaluation. */
+  readonly remote?: (onProgress: (done: number, total: number) => void) => RemoteAttempts;
 }
 
 export interface Progress {
@@ -87,6 +89,8 @@ export interface EvaluationRequest {
   readonly attempts: number;
   readonly candidate?: string;
   readonly onProgress?: (e: ProgressEvent<unknown>) => void;
+  /** Progress of attempts run elsewhere (workers): done of total. */
+  readonly onCount?: (done: number, total: number) => void;
 }
 
 /** The loop's own model (classifier, proposer), and the cassettes it recorded since the last look. */
@@ -125,6 +129,7 @@ const liveEffects = (o: EvolveOptions, n: number, ctx: StampContext, cassettes: 
       iteration: n,
       ...(r.candidate ? { candidate: r.candidate } : {}),
       ...(r.onProgress ? { onProgress: r.onProgress } : {}),
+      ...(o.remote ? { remote: o.remote((done, total) => r.onCount?.(done, total)) } : {}),
     }),
   mint: (kind, count) => mintIds(o.store.events, kind, count, ctx, { branch: o.branch, iteration: n }),
   openRoles: async (roleModel) => {
@@ -230,6 +235,7 @@ export const iteration = async (
       onProgress: (e) => {
         if (e.type === 'attempt_finished') o.progress?.({ phase, iteration: n, done: e.done, total: e.total, tokens: usage.tokens });
       },
+      onCount: (done, total) => o.progress?.({ phase, iteration: n, done, total, tokens: usage.tokens }),
     });
     // The attempts this step decided on, so a replay reads exactly the same evidence.
     await o.store.events.append(

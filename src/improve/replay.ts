@@ -343,7 +343,7 @@ const replayIteration = async (
         clocks,
         attemptIds,
         reuse,
-        skip: (taskId, attempt) => !needed.has(`${taskId}\u0000${attempt}`),
+        include: (taskId, attempt) => needed.has(`${taskId}\u0000${attempt}`),
         sink: async (e) => {
           got.set(e.data.traceId, e);
         },

@@ -1,36 +1,11 @@
-import { createHash } from 'node:crypto';
-import {
-  ANY,
-  BACKWARDS,
-  END,
-  FORWARDS,
-  NO_STREAM,
-  START,
-  AccessDeniedError,
-  CancelledError,
-  DeadlineExceededError,
-  EventStoreDBClient,
-  MaxAppendSizeExceededError,
-  NotLeaderError,
-  StreamDeletedError,
-  StreamNotFoundError,
-  UnavailableError,
-  WrongExpectedVersionError,
-  binaryEvent,
-  jsonEvent,
-  type AppendExpectedRevision,
-  type EventData,
-  type JSONType,
-  type ReadRevision,
-  type ResolvedEvent,
-} from '@eventstore/db-client';
-import { checkEvent, decodeEvent, type TackEvent } from '../domain/events.js';
+import { ANY, END, NO_STREAM, START, EventStoreDBClient, binaryEvent, jsonEvent, type ReadRevision, type ResolvedEvent } from '@eventstore/db-client';
+import { checkEvent } from '../domain/events.js';
+import type { TackEvent } from '../domain/events.js';
 import { sha256 } from '../domain/canonical.js';
 import {
   ConflictError,
   CorruptStoreError,
   StoreError,
-  StoreUnavailableError,
   type AppendResult,
   type BlobStore,
   type EventStore,
@@ -39,6 +14,24 @@ import {
   type RecordedEvent,
   type Store,
 } from './port.js';
+import {
+  DEFAULT_DEADLINE_MS,
+  EsdbConnection,
+  StreamNaming,
+  decodeRecorded,
+  expectedOf,
+  firstLine,
+  isRecord,
+  mapLimited,
+  nameUuid,
+  redactCredentials,
+  toEventData,
+  toRevision,
+  withDefaultDeadline,
+} from './esdb-wire.js';
+import { EsdbWorkQueue } from './esdb-work.js';
+
+export { DEFAULT_DEADLINE_MS, DEFAULT_STREAM_PREFIX, StreamNaming, redactCredentials } from './esdb-wire.js';
 
 /**
  * The EventStoreDB (KurrentDB) adapter, through @eventstore/db-client 6.x over gRPC.
@@ -73,8 +66,6 @@ import {
  * the URL (without credentials) within `deadlineMs`, instead of hanging.
  */
 
-export const DEFAULT_STREAM_PREFIX = 'tack';
-export const DEFAULT_DEADLINE_MS = 5_000;
 export const BLOB_CHUNK_BYTES = 512 * 1024;
 
 export interface EsdbStoreOptions {
@@ -88,169 +79,6 @@ const INDEX_ENTRY = 'TackStreamIndexed';
 const BLOB_CHUNK = 'TackBlobChunk';
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const PARALLEL_READS = 16;
-
-/** How port stream names and blobs map to EventStoreDB stream names. */
-export class StreamNaming {
-  constructor(readonly prefix: string = DEFAULT_STREAM_PREFIX) {
-    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(prefix))
-      throw new StoreError(`invalid EventStoreDB stream prefix "${prefix}": use letters, digits and _ (no "-", no "$")`);
-  }
-  get index(): string {
-    return `${this.prefix}index`;
-  }
-  get blobIndex(): string {
-    return `${this.prefix}blobindex`;
-  }
-  blob(hash: string): string {
-    return `${this.prefix}blob-${hash}`;
-  }
-  /** The EventStoreDB stream for a port stream; names that would collide with the adapter's own streams are refused. */
-  events(stream: string): string {
-    if (stream === '' || stream === 'index' || stream === 'blobindex' || stream.startsWith('blob-'))
-      throw new StoreError(`stream name "${stream}" is reserved by the EventStoreDB store`);
-    return this.prefix + stream;
-  }
-  /** The port stream an EventStoreDB stream holds, or null for a name outside this prefix or a blob stream. */
-  portStream(name: string): string | null {
-    if (!name.startsWith(this.prefix)) return null;
-    const rest = name.slice(this.prefix.length);
-    return rest === '' || rest === 'index' || rest === 'blobindex' || rest.startsWith('blob-') ? null : rest;
-  }
-  blobHash(name: string): string | null {
-    const p = `${this.prefix}blob-`;
-    return name.startsWith(p) && SHA256_HEX.test(name.slice(p.length)) ? name.slice(p.length) : null;
-  }
-}
-
-/** A URL without its `user:password@` part, fit for messages. */
-export const redactCredentials = (url: string): string => url.replace(/^([a-z+]+:\/\/)[^@/?]*@/i, '$1');
-
-const firstLine = (s: string): string => s.split('\n')[0].trim();
-
-/** A gRPC error's message without its status prefix and resolver notes: `14 UNAVAILABLE: No connection ... Resolution note: `. */
-const grpcReason = (message: string): string =>
-  firstLine(message)
-    .replace(/^\d+ [A-Z_]+: /, '')
-    .replace(/\.?\s*Resolution note:.*$/, '');
-
-/** A version-5-shaped UUID derived from a name, for event ids that must be the same on every retry. */
-const nameUuid = (name: string): string => {
-  const h = createHash('sha256').update(name).digest();
-  h[6] = (h[6] & 0x0f) | 0x50;
-  h[8] = (h[8] & 0x3f) | 0x80;
-  const x = h.subarray(0, 16).toString('hex');
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
-};
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const toRevision = (r: bigint, where: string): number => {
-  if (r > BigInt(Number.MAX_SAFE_INTEGER)) throw new CorruptStoreError(`${where}: revision ${r} is beyond what tack can count`);
-  return Number(r);
-};
-
-/** Map tasks over items with at most `limit` in flight, keeping order. */
-const mapLimited = async <T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> => {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await task(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-};
-
-type AppendOutcome = { readonly kind: 'ok'; readonly next: bigint } | { readonly kind: 'conflict'; readonly actual: bigint };
-
-const GRPC_CANCELLED = 1;
-const GRPC_DEADLINE_EXCEEDED = 4;
-const GRPC_UNAVAILABLE = 14;
-
-/** The client plus the deadline and error mapping every call goes through. */
-class EsdbConnection {
-  constructor(
-    private readonly client: EventStoreDBClient,
-    readonly location: string,
-    private readonly deadlineMs: number,
-  ) {}
-
-  private unavailable(reason: string): StoreUnavailableError {
-    return new StoreUnavailableError(`EventStoreDB at ${this.location} is unavailable: ${reason}`);
-  }
-
-  private failure(err: unknown, what: string): Error {
-    if (err instanceof StoreError) return err;
-    const code = isRecord(err) && typeof err.code === 'number' ? err.code : undefined;
-    const message = err instanceof Error ? grpcReason(err.message) : String(err);
-    if (
-      err instanceof UnavailableError ||
-      err instanceof DeadlineExceededError ||
-      err instanceof CancelledError ||
-      err instanceof NotLeaderError ||
-      code === GRPC_UNAVAILABLE ||
-      code === GRPC_DEADLINE_EXCEEDED ||
-      code === GRPC_CANCELLED
-    )
-      return this.unavailable(message);
-    if (err instanceof AccessDeniedError)
-      return new StoreError(`EventStoreDB at ${this.location} denied ${what}; check the credentials in the store URL`);
-    if (err instanceof MaxAppendSizeExceededError)
-      return new StoreError(`EventStoreDB at ${this.location} refused ${what}: larger than its maximum append size of ${err.maxAppendSize} bytes`);
-    if (err instanceof StreamDeletedError) return new CorruptStoreError(`EventStoreDB at ${this.location}: ${what} failed: the stream was deleted`);
-    return new StoreError(`EventStoreDB at ${this.location}: ${what} failed: ${message}`);
-  }
-
-  /** Every event of a read; a missing stream reads as empty. Gives up when no answer comes within the deadline. */
-  read(stream: string, fromRevision: ReadRevision, backwards: boolean, maxCount: number): Promise<ResolvedEvent[]> {
-    return new Promise((resolve, reject) => {
-      const out: ResolvedEvent[] = [];
-      const reading = this.client.readStream(stream, { fromRevision, direction: backwards ? BACKWARDS : FORWARDS, maxCount });
-      const watchdog = setTimeout(() => {
-        // Cancelling a call that never started fails too; the read has failed either way.
-        reading.cancel().catch(() => undefined);
-        reject(this.unavailable(`no answer within ${this.deadlineMs} ms while reading ${stream}`));
-      }, this.deadlineMs);
-      reading.on('data', (e: ResolvedEvent) => {
-        out.push(e);
-        watchdog.refresh();
-      });
-      reading.on('end', () => {
-        clearTimeout(watchdog);
-        resolve(out);
-      });
-      reading.on('error', (err: unknown) => {
-        clearTimeout(watchdog);
-        if (err instanceof StreamNotFoundError) resolve([]);
-        else reject(this.failure(err, `reading ${stream}`));
-      });
-    });
-  }
-
-  async append(stream: string, events: EventData[], expectedRevision: AppendExpectedRevision): Promise<AppendOutcome> {
-    let watchdog: NodeJS.Timeout | undefined;
-    // The BatchAppend path waits on a shared bidirectional stream without a client-side deadline.
-    const timeout = new Promise<never>((_, reject) => {
-      watchdog = setTimeout(() => reject(this.unavailable(`no answer within ${this.deadlineMs} ms while appending to ${stream}`)), this.deadlineMs);
-    });
-    try {
-      const result = await Promise.race([this.client.appendToStream(stream, events, { expectedRevision, deadline: this.deadlineMs }), timeout]);
-      return { kind: 'ok', next: result.nextExpectedRevision };
-    } catch (err) {
-      if (err instanceof WrongExpectedVersionError)
-        return { kind: 'conflict', actual: typeof err.actualVersion === 'bigint' ? err.actualVersion : -1n };
-      throw this.failure(err, `appending to ${stream}`);
-    } finally {
-      clearTimeout(watchdog);
-    }
-  }
-
-  dispose(): Promise<void> {
-    return this.client.dispose();
-  }
-}
 
 /**
  * The names recorded in one index stream. Loaded once per process when first needed; a name is appended when
@@ -294,15 +122,6 @@ class StreamIndex {
   }
 }
 
-const expectedOf = (e: ExpectedRevision): AppendExpectedRevision =>
-  e === 'no_stream' ? NO_STREAM : e === 'any' ? ANY : BigInt(e);
-
-/** Tack's envelope as an EventStoreDB event: correlation and causation under their reserved metadata keys. */
-const toEventData = (e: TackEvent): EventData => {
-  const { correlationId, causationId, ...rest } = e.metadata;
-  const metadata = causationId === null ? { ...rest, $correlationId: correlationId } : { ...rest, $correlationId: correlationId, $causationId: causationId };
-  return jsonEvent({ id: e.id, type: e.type, data: e.data as JSONType, metadata });
-};
 
 export class EsdbEventStore implements EventStore {
   readonly location: string;
@@ -340,7 +159,7 @@ export class EsdbEventStore implements EventStore {
     if (maxCount <= 0 || (backwards && options.from !== undefined && options.from < 0)) return [];
     const from: ReadRevision = options.from === undefined ? (backwards ? END : START) : BigInt(Math.max(0, options.from));
     const events = await this.conn.read(name, from, backwards, maxCount);
-    return events.map((e) => this.decode(stream, e));
+    return events.map((e) => decodeRecorded(stream, e, this.location));
   }
 
   async head(stream: string): Promise<number> {
@@ -359,21 +178,6 @@ export class EsdbEventStore implements EventStore {
 
   async close(): Promise<void> {
     await this.conn.dispose();
-  }
-
-  private decode(stream: string, resolved: ResolvedEvent): RecordedEvent {
-    const e = resolved.event;
-    if (!e) throw new CorruptStoreError(`${stream} in ${this.location}: a read returned a link without its event`);
-    const revision = toRevision(e.revision, stream);
-    const where = `${stream}@${revision} in ${this.location}`;
-    if (!e.isJson || !isRecord(e.metadata)) throw new CorruptStoreError(`${where}: event ${e.id} is not a JSON tack event`);
-    const metadata: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(e.metadata)) if (!k.startsWith('$')) metadata[k] = v;
-    metadata.correlationId = e.metadata.$correlationId;
-    metadata.causationId = e.metadata.$causationId ?? null;
-    const decoded = decodeEvent({ stream, revision }, { id: e.id, type: e.type, data: e.data, metadata });
-    if (decoded._tag === 'Left') throw new CorruptStoreError(`${decoded.left} (in ${this.location})`);
-    return { stream, revision, event: decoded.right };
   }
 }
 
@@ -468,10 +272,6 @@ export class EsdbBlobStore implements BlobStore {
   }
 }
 
-/** Connection strings without an explicit `defaultDeadline` get ours, so the client's own calls fail as fast. */
-const withDefaultDeadline = (url: string, deadlineMs: number): string =>
-  /[?&]defaultDeadline=/i.test(url) ? url : `${url}${url.includes('?') ? '&' : '?'}defaultDeadline=${deadlineMs}`;
-
 /**
  * Open the store at `esdb://host:port?tls=false` (any @eventstore/db-client 6.x connection string). Checks
  * the server answers before returning: down or unreachable is a StoreUnavailableError naming the URL.
@@ -496,5 +296,5 @@ export const openEsdbStore = async (url: string, options: EsdbStoreOptions = {})
   }
   const events = new EsdbEventStore(conn, naming, new StreamIndex(conn, naming.index));
   const blobs = new EsdbBlobStore(conn, naming, new StreamIndex(conn, naming.blobIndex));
-  return { events, blobs, close: () => events.close() };
+  return { events, blobs, work: new EsdbWorkQueue(conn, naming, url), close: () => events.close() };
 };

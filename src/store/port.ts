@@ -1,4 +1,6 @@
-import type { TackEvent } from '../domain/events.js';
+import type * as E from 'fp-ts/lib/Either.js';
+import type { EventOf, TackEvent } from '../domain/events.js';
+import type { AttemptJob } from '../domain/attempt-job.js';
 
 /**
  * The event-store port. Streams are append-only sequences of events with 0-based revisions.
@@ -53,7 +55,84 @@ export interface BlobStore {
 export interface Store {
   readonly events: EventStore;
   readonly blobs: BlobStore;
+  /** Attempt jobs shared by worker processes; only a store on a server that several machines reach offers it. */
+  readonly work?: WorkQueue;
   close(): Promise<void>;
+}
+
+/** How the worker group treats jobs; fixed when the group is created. */
+export interface WorkGroupSettings {
+  /** A job not acknowledged within this time is delivered again. */
+  readonly jobTimeoutMs: number;
+  /** Deliveries after the first before a job is parked. */
+  readonly maxRetries: number;
+}
+
+/** One delivery of a job to a worker. */
+export interface JobDelivery {
+  readonly jobId: string;
+  /** The job, or why it cannot be read. */
+  readonly job: E.Either<string, AttemptJob>;
+  /** How many times it was delivered before this one. */
+  readonly retryCount: number;
+  ack(): Promise<void>;
+  /** `retry`: deliver it again (it is parked once its retries are spent); `park`: set it aside with the reason. */
+  nack(action: 'retry' | 'park', reason: string): Promise<void>;
+}
+
+/** A job set aside after failing, with the reason. */
+export interface ParkedJob {
+  readonly jobId: string;
+  readonly job: AttemptJob | null;
+  readonly reason: string;
+  readonly at: string;
+}
+
+export interface WorkerConnection {
+  readonly name: string;
+  readonly from: string;
+  readonly inFlight: number;
+  readonly jobsTaken: number;
+}
+
+export interface WorkInfo {
+  readonly stream: string;
+  readonly group: string;
+  readonly settings: WorkGroupSettings & { readonly strategy: string };
+  readonly workers: readonly WorkerConnection[];
+  readonly inFlight: number;
+  readonly parked: number;
+}
+
+export interface JobConsumer {
+  /** Settles when the consumer stops: resolves after stop(), rejects when the connection is lost. */
+  readonly done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A queue of attempt jobs with competing consumers: each job goes to one worker at a time, comes back when
+ * that worker does not acknowledge it in time, and is parked with its reason when it keeps failing. Results
+ * are TraceObserved events stored once per attempt id.
+ */
+export interface WorkQueue {
+  readonly location: string;
+  /** Create the worker group unless it exists; answers the group's settings (an existing group keeps its own). */
+  ensureGroup(settings: WorkGroupSettings): Promise<WorkGroupSettings>;
+  /** Queue jobs; answers their job ids, fresh for every call. */
+  enqueue(jobs: readonly AttemptJob[]): Promise<string[]>;
+  /** The TraceObserved stored for an attempt, or null. */
+  result(attemptId: string): Promise<EventOf<'TraceObserved'> | null>;
+  /** Store an attempt's TraceObserved unless the attempt already has one (`duplicate`: the first one stays). */
+  storeResult(event: EventOf<'TraceObserved'>): Promise<'stored' | 'duplicate'>;
+  /** The position of the last parked job so far (-1: none), to ask `parked` for only what comes after. */
+  parkedHead(): Promise<number>;
+  /** Jobs parked after position `after` (-1: all), and the position to ask from next. */
+  parked(after: number): Promise<{ readonly jobs: readonly ParkedJob[]; readonly last: number }>;
+  /** Take jobs as one competing consumer, at most `capacity` at a time. */
+  consume(options: { readonly name: string; readonly capacity: number; readonly onJob: (delivery: JobDelivery) => void }): Promise<JobConsumer>;
+  /** The group's workers and counts, or null before any group exists. */
+  info(): Promise<WorkInfo | null>;
 }
 
 export class StoreError extends Error {

@@ -39,7 +39,10 @@
  *   Stated by the client's own code, not by a documentation page: `dist/Client/ServerFeatures.js` and
  *   `dist/streams/appendToStream/index.js` in @eventstore/db-client 6.2.1, and the comments in its protos.
  *
- * Not reproduced: $all reads, subscriptions, deletes and tombstones (answered UNIMPLEMENTED and not advertised),
+ * - Persistent subscriptions (consumer groups, ack, nack, redelivery after the message timeout or a disconnect,
+ *   parking): esdb-persistent.ts, which names its sources point by point.
+ *
+ * Not reproduced: $all reads, catch-up subscriptions, deletes and tombstones (answered UNIMPLEMENTED and not advertised),
  * stream metadata ($maxCount, ACLs), authentication, the BatchAppend per-request deadline, clustering and
  * leader election, and the on-disk log. Positions are a simple counter, not byte offsets in a transaction log.
  */
@@ -53,6 +56,19 @@ import featuresPb from '@eventstore/db-client/generated/serverfeatures_pb.js';
 import statusPb from '@eventstore/db-client/generated/status_pb.js';
 import type * as AnyPb from 'google-protobuf/google/protobuf/any_pb.js';
 import type * as EmptyPb from 'google-protobuf/google/protobuf/empty_pb.js';
+import {
+  identifierOf,
+  invalidArgument,
+  streamNameOf,
+  unimplemented,
+  uuidMessage,
+  uuidText,
+  type ProposedEvent,
+  type StoredEvent,
+} from './esdb-proto.js';
+import { persistentSubscriptions } from './esdb-persistent.js';
+
+export type { ProposedEvent, StoredEvent } from './esdb-proto.js';
 
 // The protobuf runtime the generated stubs themselves load, so the messages built here are the classes they serialize.
 const requireFromStubs = createRequire(createRequire(import.meta.url).resolve('@eventstore/db-client/generated/status_pb.js'));
@@ -65,20 +81,6 @@ export const MAX_APPEND_SIZE = 1_048_576;
 /** grpc status codes used in BatchAppend error statuses (google.rpc.Code). */
 const RPC_FAILED_PRECONDITION = 9;
 const RPC_INVALID_ARGUMENT = 3;
-
-/** An event as the client proposed it, byte for byte. */
-export interface ProposedEvent {
-  readonly id: string;
-  readonly type: string;
-  readonly contentType: string;
-  readonly data: Uint8Array;
-  readonly customMetadata: Uint8Array;
-}
-
-export interface StoredEvent extends ProposedEvent {
-  readonly created: bigint;
-  readonly position: bigint;
-}
 
 /** One append call as the server received it, kept so tests can inspect the wire. */
 export interface ReceivedAppend {
@@ -113,35 +115,6 @@ export interface EsdbTestServer {
   stop(): Promise<void>;
 }
 
-const uuidText = (uuid: sharedPb.UUID | undefined): string => {
-  if (!uuid) throw new Error('missing UUID');
-  if (uuid.hasString()) return uuid.getString();
-  const s = uuid.getStructured();
-  if (!s) throw new Error('empty UUID');
-  const hex =
-    BigInt.asUintN(64, BigInt(s.getMostSignificantBits())).toString(16).padStart(16, '0') +
-    BigInt.asUintN(64, BigInt(s.getLeastSignificantBits())).toString(16).padStart(16, '0');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-};
-
-const uuidMessage = (id: string, structured: boolean): sharedPb.UUID => {
-  const uuid = new sharedPb.UUID();
-  if (!structured) return uuid.setString(id);
-  const hex = id.replace(/-/g, '');
-  const s = new sharedPb.UUID.Structured();
-  s.setMostSignificantBits(BigInt.asIntN(64, BigInt(`0x${hex.slice(0, 16)}`)).toString());
-  s.setLeastSignificantBits(BigInt.asIntN(64, BigInt(`0x${hex.slice(16)}`)).toString());
-  return uuid.setStructured(s);
-};
-
-const streamNameOf = (identifier: sharedPb.StreamIdentifier | undefined): string => {
-  if (!identifier) throw new Error('missing stream identifier');
-  return Buffer.from(identifier.getStreamName_asU8()).toString('utf8');
-};
-
-const identifierOf = (name: string): sharedPb.StreamIdentifier =>
-  new sharedPb.StreamIdentifier().setStreamName(Uint8Array.from(Buffer.from(name, 'utf8')));
-
 const proposedOf = (m: streamsPb.AppendReq.ProposedMessage | streamsPb.BatchAppendReq.ProposedMessage): ProposedEvent => ({
   id: uuidText(m.getId()),
   type: m.getMetadataMap().get('type') ?? '',
@@ -150,23 +123,24 @@ const proposedOf = (m: streamsPb.AppendReq.ProposedMessage | streamsPb.BatchAppe
   customMetadata: m.getCustomMetadata_asU8(),
 });
 
-const invalidArgument = (details: string, exception: string, extra: Record<string, string> = {}): Partial<grpc.StatusObject> => {
-  const metadata = new grpc.Metadata();
-  metadata.set('exception', exception);
-  for (const [k, v] of Object.entries(extra)) metadata.set(k, v);
-  return { code: grpc.status.INVALID_ARGUMENT, details, metadata };
-};
-
-const unimplemented = (what: string): Partial<grpc.StatusObject> => ({
-  code: grpc.status.UNIMPLEMENTED,
-  details: `the tack test server does not implement ${what}`,
-});
-
 class InMemoryLog {
   readonly streams = new Map<string, StoredEvent[]>();
   readonly received: ReceivedAppend[] = [];
   stalled = false;
   private nextPosition = 0n;
+  private readonly listeners: ((stream: string) => void)[] = [];
+
+  /** Call `listener` after every write with the stream written to (persistent subscriptions follow streams live). */
+  onWrite(listener: (stream: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** A write the server makes itself (a parked message), not an append call. */
+  writeSystem(stream: string, event: ProposedEvent): void {
+    const stored = this.streams.get(stream) ?? [];
+    this.streams.set(stream, [...stored, { ...event, created: BigInt(Date.now()) * 10_000n, position: this.nextPosition++ }]);
+    this.listeners.forEach((l) => l(stream));
+  }
 
   commit(via: ReceivedAppend['via'], stream: string, expected: Expected, events: readonly ProposedEvent[]): Outcome {
     this.received.push({ via, stream, events });
@@ -179,7 +153,10 @@ class InMemoryLog {
     const write = (): Outcome => {
       const created = BigInt(Date.now()) * 10_000n;
       const added = events.map((e) => ({ ...e, created, position: this.nextPosition++ }));
-      if (added.length > 0) this.streams.set(stream, [...stored, ...added]);
+      if (added.length > 0) {
+        this.streams.set(stream, [...stored, ...added]);
+        queueMicrotask(() => this.listeners.forEach((l) => l(stream)));
+      }
       return { kind: 'written', current: BigInt(stored.length + added.length - 1), position: added.at(-1)?.position ?? this.nextPosition };
     };
     if (expected.kind === 'any') return write();
@@ -407,14 +384,14 @@ const streamsImplementation = (log: InMemoryLog): streamsGrpc.IStreamsServer => 
   tombstone: (_call, callback) => callback(unimplemented('tombstoning streams')),
 });
 
-const supportedMethods = (batchAppend: boolean): featuresPb.SupportedMethods => {
+const supportedMethods = (batchAppend: boolean, more: readonly featuresPb.SupportedMethod[]): featuresPb.SupportedMethods => {
   const s = streamsGrpc.StreamsService;
   const offered = [s.read, s.append, ...(batchAppend ? [s.batchAppend] : []), featuresGrpc.ServerFeaturesService.getSupportedMethods];
   const methods = offered.map(({ path }) => {
     const [, service, method] = path.split('/');
     return new featuresPb.SupportedMethod().setServiceName(service.toLowerCase()).setMethodName(method.toLowerCase());
   });
-  return new featuresPb.SupportedMethods().setMethodsList(methods).setEventStoreServerVersion('24.10.0');
+  return new featuresPb.SupportedMethods().setMethodsList([...methods, ...more]).setEventStoreServerVersion('24.10.0');
 };
 
 /** Start a fresh, empty server; `batchAppend` decides whether ServerFeatures advertises BatchAppend. */
@@ -422,8 +399,10 @@ export const startEsdbTestServer = async ({ batchAppend }: { batchAppend: boolea
   const log = new InMemoryLog();
   const server = new grpc.Server();
   server.addService(streamsGrpc.StreamsService, streamsImplementation(log));
+  const persistent = persistentSubscriptions(log);
+  server.addService(persistent.definition, persistent.implementation);
   const features: featuresGrpc.IServerFeaturesServer = {
-    getSupportedMethods: (_call, callback) => callback(null, supportedMethods(batchAppend)),
+    getSupportedMethods: (_call, callback) => callback(null, supportedMethods(batchAppend, persistent.methods)),
   };
   server.addService(featuresGrpc.ServerFeaturesService, features);
   const port = await new Promise<number>((resolve, reject) =>
@@ -437,6 +416,9 @@ export const startEsdbTestServer = async ({ batchAppend }: { batchAppend: boolea
     stallAppends: (on) => {
       log.stalled = on;
     },
-    stop: async () => server.forceShutdown(),
+    stop: async () => {
+      persistent.stop();
+      server.forceShutdown();
+    },
   };
 };

@@ -5,9 +5,11 @@ import { UsageError } from '../../app/errors.js';
 import { evolve, type Progress } from '../../improve/evolve.js';
 import { commandContext, printJson, stdio, withStore, type GlobalArgs } from '../context.js';
 import { modelFromArgs } from '../model-options.js';
+import { queuedAttempts } from '../../app/queued-attempts.js';
+import { requireSharedStore, workOptions, workQueueOf, workSettings, type WorkArgs } from '../work-options.js';
 import type { Command } from './types.js';
 
-interface EvolveArgs extends GlobalArgs {
+interface EvolveArgs extends GlobalArgs, WorkArgs {
   branch: string;
   suite: string;
   iterations: number;
@@ -22,6 +24,7 @@ interface EvolveArgs extends GlobalArgs {
   proposerBaseUrl?: string;
   record: boolean;
   unsafeNoSandbox: boolean;
+  workers: boolean;
   json: boolean;
 }
 
@@ -51,29 +54,39 @@ export const evolveCommand: Command = () => ({
   command: 'evolve',
   describe: 'improve a branch\'s harness: run, mine weaknesses from failed traces, propose typed edits, keep those that pass the regression gate',
   builder: (y) =>
-    y
-      .option('branch', { type: 'string', default: 'main' })
-      .option('suite', { type: 'string', default: 'suites/core', describe: 'suite folder with opt/gate/test splits' })
-      .option('iterations', { type: 'number', default: 3, describe: 'stop after N iterations (also stops after two without an accepted edit)' })
-      .option('attempts', { type: 'number', default: 2, describe: 'attempts per task on the opt and gate splits' })
-      .option('test-attempts', { type: 'number', default: 3, describe: 'attempts per task when scoring the test split (never used to decide)' })
-      .option('candidates', { type: 'number', default: 4, describe: 'edits proposed per iteration, at most' })
-      .option('concurrency', { type: 'number', default: 4, describe: 'attempts at once (sandbox setup is I/O-bound: above the core count helps)' })
-      .option('max-tokens', { type: 'number', describe: 'stop when this many tokens are spent' })
-      .option('max-model-calls', { type: 'number', describe: 'stop when this many model calls are made' })
-      .option('proposer', { choices: ['model', 'random'] as const, default: 'model' as const, describe: 'random = the ablation: random catalog edits at the same budget' })
-      .option('proposer-model', { type: 'string', describe: 'model that mines and proposes (default: the branch\'s own)' })
-      .option('proposer-base-url', { type: 'string' })
-      .option('record', { type: 'boolean', default: true, describe: 'record every model response as a cassette (--no-record to skip)' })
-      .option('unsafe-no-sandbox', { type: 'boolean', default: false })
-      .option('json', { type: 'boolean', default: false }),
+    workOptions(
+      y
+        .option('branch', { type: 'string', default: 'main' })
+        .option('suite', { type: 'string', default: 'suites/core', describe: 'suite folder with opt/gate/test splits' })
+        .option('iterations', { type: 'number', default: 3, describe: 'stop after N iterations (also stops after two without an accepted edit)' })
+        .option('attempts', { type: 'number', default: 2, describe: 'attempts per task on the opt and gate splits' })
+        .option('test-attempts', { type: 'number', default: 3, describe: 'attempts per task when scoring the test split (never used to decide)' })
+        .option('candidates', { type: 'number', default: 4, describe: 'edits proposed per iteration, at most' })
+        .option('concurrency', { type: 'number', default: 4, describe: 'attempts at once (sandbox setup is I/O-bound: above the core count helps)' })
+        .option('max-tokens', { type: 'number', describe: 'stop when this many tokens are spent' })
+        .option('max-model-calls', { type: 'number', describe: 'stop when this many model calls are made' })
+        .option('proposer', { choices: ['model', 'random'] as const, default: 'model' as const, describe: 'random = the ablation: random catalog edits at the same budget' })
+        .option('proposer-model', { type: 'string', describe: 'model that mines and proposes (default: the branch\'s own)' })
+        .option('proposer-base-url', { type: 'string' })
+        .option('record', { type: 'boolean', default: true, describe: 'record every model response as a cassette (--no-record to skip)' })
+        .option('unsafe-no-sandbox', { type: 'boolean', default: false })
+        .option('workers', {
+          type: 'boolean',
+          default: false,
+          describe: 'queue the attempts as jobs for tack worker processes and wait for their traces, instead of running them here (EventStoreDB store only)',
+        })
+        .option('json', { type: 'boolean', default: false }),
+    ),
   handler: async (a) => {
     const args = a as unknown as EvolveArgs;
     checkBranchName(args.branch);
     for (const k of ['iterations', 'attempts', 'testAttempts', 'candidates', 'concurrency', 'maxTokens', 'maxModelCalls'] as const) positive(k, args[k]);
+    if (args.workers) requireSharedStore(args.store, 'tack evolve --workers');
+    const settings = workSettings(args);
     const suite = loadSuite(resolve(args.suite));
     await withStore(args, async (store) => {
       await loadBranch(store.events, args.branch);
+      const work = args.workers ? workQueueOf(store, 'tack evolve --workers') : null;
       const report = await evolve({
         store,
         branch: args.branch,
@@ -91,6 +104,7 @@ export const evolveCommand: Command = () => ({
         record: args.record,
         stampContext: commandContext('tack:evolve'),
         progress: args.json ? undefined : progressPrinter(),
+        ...(work ? { remote: (onProgress: (done: number, total: number) => void) => queuedAttempts(work, { settings, onProgress, onNote: (line) => stdio.err(line) }) } : {}),
       });
       if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
       if (args.json) printJson(stdio, report);

@@ -17,6 +17,8 @@ import { runCommand } from './run.js';
 import { tracesCommand } from './traces.js';
 import { traceCommand } from './trace.js';
 import { evolveCommand } from './evolve.js';
+import { workerCommand } from './worker.js';
+import { workersCommand } from './workers.js';
 import { simCommand } from './sim.js';
 import { demoCommand } from './demo.js';
 import { exportCommand } from './export.js';
@@ -44,6 +46,8 @@ export const commands: Command[] = [
   tracesCommand,
   traceCommand,
   evolveCommand,
+  workerCommand,
+  workersCommand,
   simCommand,
   demoCommand,
   reportCommand,
