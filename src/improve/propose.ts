@@ -147,11 +147,18 @@ export const randomProposals = async (harness: Harness, count: number, seed: str
     else {
       const k = pick(POLICY_KINDS);
       const params: Record<string, unknown> = { ...POLICY_DEFAULTS[k] };
-      for (const [f, v] of Object.entries(params)) if (typeof v === 'number') params[f] = f === 'tokenBudget' ? int(1_000, 100_000) : int(1, 20);
+      // A draw outside what the policy's codec allows keeps the default for that field.
+      const fits = (x: Record<string, unknown>) => E.isRight(decodeWith(PolicyParams[k] as t.Mixed, x));
+      for (const [f, v] of Object.entries(params))
+        if (typeof v === 'number') {
+          const drawn = f === 'tokenBudget' ? int(1_000, 100_000) : int(1, 20);
+          if (fits({ ...params, [f]: drawn })) params[f] = drawn;
+        }
       if ('action' in params) params.action = pick(['redirect', 'stop']);
       const existing = harness.policies.find((p) => p.kind === k);
       edit = { op: 'SetPolicy', policy: { id: existing ? existing.id : await mint.policy(), kind: k, params } as Policy };
     }
+    if (edit.op === 'SetPolicy' && E.isLeft(decodeWith(Policy, edit.policy))) continue;
     if (E.isRight(applyEdit(harness, edit)))
       candidates.push({
         weaknessIds: weaknessIds.length ? [pick(weaknessIds)] : [],
