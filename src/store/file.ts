@@ -304,7 +304,8 @@ const scanFile = (stream: string, fd: number, path: string, from: ScanPoint, vis
       ahead.close();
     }
   }
-  let buf = Buffer.allocUnsafe(CHUNK);
+  // Sized to what is there: a writer's look at a stream's tail reads a few bytes, or none.
+  let buf = Buffer.allocUnsafe(Math.max(256, Math.min(CHUNK, st.size - at)));
   let have = 0;
   while (true) {
     if (have === buf.length) {
@@ -379,7 +380,11 @@ export class FileEventStore implements EventStore {
     const st = fstatSync(fd);
     const cached = this.tails.get(stream);
     const base = cached && cached.ino === st.ino && st.size >= cached.point.offset ? cached.point : START;
-    const scan = scanFile(stream, fd, this.pathOf(stream), base);
+    // Nothing written since this process last wrote or read it: nothing to read.
+    const scan =
+      base.offset === st.size && base !== START
+        ? { records: [], point: base, goodBytes: base.offset, totalBytes: st.size }
+        : scanFile(stream, fd, this.pathOf(stream), base);
     this.tails.set(stream, { ino: st.ino, point: base });
     return { base, scan, ino: st.ino };
   }
@@ -391,17 +396,16 @@ export class FileEventStore implements EventStore {
     }
     const path = this.pathOf(stream);
     return withLock(this.lockPath, () => {
-      const created = !existsSync(path);
       const fd = openSync(path, 'a+');
       try {
-        return this.appendLocked(stream, fd, events, expected, created);
+        return this.appendLocked(stream, fd, events, expected);
       } finally {
         closeSync(fd);
       }
     });
   }
 
-  private appendLocked(stream: string, fd: number, events: readonly TackEvent[], expected: ExpectedRevision, created: boolean): AppendResult {
+  private appendLocked(stream: string, fd: number, events: readonly TackEvent[], expected: ExpectedRevision): AppendResult {
     const { base, scan, ino } = this.scanTail(stream, fd);
     const head = scan.point.rev - 1;
     if (expected !== 'any' && events.length > 0) {
@@ -435,7 +439,8 @@ export class FileEventStore implements EventStore {
     while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off, null);
     fdatasyncSync(fd);
     this.tails.set(stream, { ino, point: { offset: goodEnd + bytes.length, rev: head + 1 + events.length, prev } });
-    if (created) fsyncDir(this.streamsDir);
+    // A stream's first batch: its name must be durable too (an empty file left by a crash is a first batch again).
+    if (goodEnd === 0) fsyncDir(this.streamsDir);
     return { nextExpectedRevision: head + events.length };
   }
 
