@@ -58,6 +58,8 @@ interface ParsedRecord {
 interface StreamScan {
   /** The records of whole batches (empty when a visitor took them). */
   readonly records: ParsedRecord[];
+  /** With a `known` point: whether the chain led to the same record there (the prefix is unchanged). */
+  readonly knownHolds: boolean;
   /** Where the whole batches end: a scan resumes here. */
   readonly point: ScanPoint;
   /** File offset where whole batches end; anything after is a torn tail. */
@@ -125,7 +127,10 @@ const sameBytes = (buf: Buffer, i: number, what: Buffer, from: number, n: number
   return true;
 };
 
-/** Sees each record of whole batches, in order, with its revision and its event as parsed. */
+/**
+ * Sees each record of whole batches, in order, with its revision and its event as parsed (undefined
+ * for a record before the scan's `known` point: checked, but not parsed again).
+ */
 export type RecordVisitor = (rev: number, event: unknown) => void;
 
 /**
@@ -151,11 +156,19 @@ class Scanner {
   private size = 0;
   private next = 0;
   private readonly visit: RecordVisitor;
+  private knownHolds = false;
 
+  /**
+   * `known`, when given, is a point this process reached before by a full check of the same file:
+   * records before it are checked (hashes, chain, batches) but their events are not parsed, and the
+   * scan tells whether the chain led to the same record there (then the records before it are the
+   * very ones read before, byte for byte).
+   */
   constructor(
     private readonly stream: string,
     from: ScanPoint,
     visit?: RecordVisitor,
+    private readonly known?: ScanPoint,
   ) {
     this.rev = from.rev;
     this.prevBuf.write(from.prev, 'latin1');
@@ -215,6 +228,7 @@ class Scanner {
     if (p + 64 + EVENT_AT.length > cut || !sameBytes(buf, p, this.prevBuf, this.prevAt, 64) || !sameBytes(buf, p + 64, EVENT_AT, 0, EVENT_AT.length))
       return NOT_ENCODED;
     if (!(hashOk ?? hashMatches(buf, start, end))) return NOT_ENCODED;
+    if (this.known && rev < this.known.rev) return undefined;
     try {
       return JSON.parse(buf.toString('utf8', p + 64 + EVENT_AT.length, cut));
     } catch {
@@ -237,6 +251,7 @@ class Scanner {
     this.prevBuf = buf;
     this.prevAt = end - 66;
     this.rev++;
+    if (this.known && this.rev === this.known.rev) this.knownHolds = this.prevText() === this.known.prev;
     if (size === 1) {
       this.goodOffset = at + end + 1;
       this.goodRev = this.rev;
@@ -266,7 +281,7 @@ class Scanner {
     }
     const prev = this.batch.length > 0 ? this.goodPrev.toString('latin1') : this.prevText();
     const point = { offset: this.goodOffset, rev: this.goodRev, prev };
-    return { records: this.records, point, goodBytes: point.offset, totalBytes: at + n };
+    return { records: this.records, knownHolds: this.knownHolds, point, goodBytes: point.offset, totalBytes: at + n };
   }
 }
 
@@ -286,8 +301,8 @@ const READ_AHEAD_FROM = 8 << 20;
  * Check a stream file from an open fd (of `path`), chunk by chunk from a scan point: a long history
  * is never held in memory whole. A long one is read and hashed a step ahead by a worker thread.
  */
-const scanFile = (stream: string, fd: number, path: string, from: ScanPoint, visit?: RecordVisitor): StreamScan => {
-  const scanner = new Scanner(stream, from, visit);
+const scanFile = (stream: string, fd: number, path: string, from: ScanPoint, visit?: RecordVisitor, known?: ScanPoint): StreamScan => {
+  const scanner = new Scanner(stream, from, visit, known);
   let at = from.offset;
   const st = fstatSync(fd);
   const ahead = st.size - at >= READ_AHEAD_FROM ? ReadAhead.start(path, st.ino, at) : null;
@@ -356,17 +371,17 @@ export class FileEventStore implements EventStore {
     return join(this.streamsDir, `${stream}.jsonl`);
   }
 
-  /** Check a whole stream (or from a scan point); a missing stream is empty. */
-  private scan(stream: string, visit?: RecordVisitor): StreamScan {
+  /** Check a whole stream; a missing stream is empty. `known`: see Scanner. */
+  private scan(stream: string, visit?: RecordVisitor, known?: ScanPoint): StreamScan {
     let fd: number;
     try {
       fd = openSync(this.pathOf(stream), 'r');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], point: START, goodBytes: 0, totalBytes: 0 };
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], knownHolds: false, point: START, goodBytes: 0, totalBytes: 0 };
       throw e;
     }
     try {
-      return scanFile(stream, fd, this.pathOf(stream), START, visit);
+      return scanFile(stream, fd, this.pathOf(stream), START, visit, known);
     } finally {
       closeSync(fd);
     }
@@ -383,7 +398,7 @@ export class FileEventStore implements EventStore {
     // Nothing written since this process last wrote or read it: nothing to read.
     const scan =
       base.offset === st.size && base !== START
-        ? { records: [], point: base, goodBytes: base.offset, totalBytes: st.size }
+        ? { records: [], knownHolds: false, point: base, goodBytes: base.offset, totalBytes: st.size }
         : scanFile(stream, fd, this.pathOf(stream), base);
     this.tails.set(stream, { ino: st.ino, point: base });
     return { base, scan, ino: st.ino };
@@ -448,13 +463,15 @@ export class FileEventStore implements EventStore {
    * Decoded streams of this process, keyed by the file's identity (inode, size, change time): a
    * long-lived process (the loop, a query after the store is open) rereads only a changed file.
    */
-  private readonly decoded = new Map<string, { key: string; events: RecordedEvent[] }>();
+  private readonly decoded = new Map<string, { ino: bigint; key: string; events: RecordedEvent[]; point: ScanPoint }>();
 
   private decodedStream(stream: string): RecordedEvent[] {
     const path = this.pathOf(stream);
+    let ino: bigint;
     let key: string;
     try {
       const st = statSync(path, { bigint: true });
+      ino = st.ino;
       key = `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
@@ -462,10 +479,23 @@ export class FileEventStore implements EventStore {
     }
     const hit = this.decoded.get(stream);
     if (hit && hit.key === key) return hit.events;
-    const events: RecordedEvent[] = [];
-    this.scan(stream, (revision, event) => events.push({ stream, revision, event: storedEvent(stream, revision, event) }));
-    this.decoded.set(stream, { key, events });
-    return events;
+    // A changed file is checked again whole. Where the chain still leads to the record this process
+    // read last time, everything before it is those same bytes: their events are not parsed again
+    // but reused, the very same objects, so that folds kept of them can go on from there.
+    const read = (known?: { events: RecordedEvent[]; point: ScanPoint }) => {
+      const events: RecordedEvent[] = [];
+      const scan = this.scan(
+        stream,
+        (revision, event) =>
+          events.push(event === undefined && known ? known.events[revision] : { stream, revision, event: storedEvent(stream, revision, event) }),
+        known?.point,
+      );
+      return { events, scan };
+    };
+    let r = read(hit && hit.ino === ino && hit.point.rev > 0 ? hit : undefined);
+    if (hit && hit.ino === ino && hit.point.rev > 0 && !r.scan.knownHolds) r = read();
+    this.decoded.set(stream, { ino, key, events: r.events, point: r.scan.point });
+    return r.events;
   }
 
   async read(stream: string, options: ReadOptions = {}): Promise<RecordedEvent[]> {

@@ -97,6 +97,9 @@ describe('file store: long streams (read ahead on a worker thread)', () => {
     const rand = lcg(42);
     const bigAt = original.indexOf('xxxxxxxx');
     const positions = [0, 5, original.length - 1, original.length - 40, bigAt + 3_000_000, 2 << 20, (2 << 20) - 1, ...Array.from({ length: 8 }, () => Math.floor(rand() * original.length))];
+    // A store that has read the stream before, and so checks again without parsing what it had read.
+    const cached = new FileEventStore(join(dir, '.tack'));
+    assert.equal((await cached.read('branch-big')).length, events.length);
     try {
       for (const at of positions) {
         const bytes = Buffer.from(original);
@@ -109,6 +112,7 @@ describe('file store: long streams (read ahead on a worker thread)', () => {
         await assert.rejects(store.verify(), (e: unknown) => e instanceof CorruptStoreError && e.message === expected, `verify, byte ${at}`);
         await assert.rejects(store.read('branch-big'), (e: unknown) => e instanceof CorruptStoreError && e.message === expected, `read, byte ${at}`);
         await assert.rejects(store.forEach('branch-big', () => {}), (e: unknown) => e instanceof CorruptStoreError && e.message === expected, `forEach, byte ${at}`);
+        await assert.rejects(cached.read('branch-big'), (e: unknown) => e instanceof CorruptStoreError && e.message === expected, `read again, byte ${at}`);
       }
     } finally {
       writeFileSync(file, original);
@@ -136,6 +140,43 @@ describe('file store: long streams (read ahead on a worker thread)', () => {
       assert.deepEqual(after[events.length].event, sampleEvent(80_000, after[events.length].event.id));
     } finally {
       writeFileSync(file, original);
+    }
+  });
+});
+
+describe('file store: a process rereading a changed stream', () => {
+  it('reuses the events it had read when only new batches were added, and rereads whatever else changed', async () => {
+    const dir = await tempDir();
+    try {
+      const store = (await openFileStore(join(dir, '.tack'), { create: true })).events;
+      await store.append('branch-a', [sampleEvent(0), sampleEvent(1)], 'no_stream');
+      const before = await store.read('branch-a');
+      await store.append('branch-a', [sampleEvent(2)], 1);
+      const after = await store.read('branch-a');
+      assert.equal(after.length, 3);
+      assert.ok(after[0] === before[0] && after[1] === before[1], 'the events read before are the same objects');
+      assert.deepEqual(after[2].event, sampleEvent(2, after[2].event.id));
+
+      // Another valid history written over the same file: nothing of the old one may be reused.
+      const other = await tempDir();
+      const elsewhere = (await openFileStore(join(other, '.tack'), { create: true })).events;
+      const replaced = [sampleEvent(10), sampleEvent(11), sampleEvent(12), sampleEvent(13)];
+      await elsewhere.append('branch-a', replaced, 'no_stream');
+      const file = join(dir, '.tack', 'streams', 'branch-a.jsonl');
+      writeFileSync(file, readFileSync(join(other, '.tack', 'streams', 'branch-a.jsonl')));
+      rmSync(other, { recursive: true, force: true });
+      assert.deepEqual(
+        (await store.read('branch-a')).map((r) => r.event),
+        replaced,
+      );
+
+      // A changed byte in what was read before is caught, as on a first read.
+      const bytes = readFileSync(file);
+      bytes[40] ^= 1;
+      writeFileSync(file, bytes);
+      await assert.rejects(store.read('branch-a'), (e: unknown) => e instanceof CorruptStoreError && /^store corrupt at branch-a@0: /.test(e.message));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
