@@ -5,6 +5,7 @@ import { foldEvents } from '../src/domain/fold.js';
 import { applyEdit, Edit } from '../src/domain/edits.js';
 import { Harness } from '../src/domain/harness.js';
 import { decodeEvent, EVENT_TYPES, EventData, Metadata, SCHEMA_VERSION } from '../src/domain/events.js';
+import { indexLineage, why } from '../src/domain/audit.js';
 import { arbitraryOf, historyArb, lineageOf, RUNS } from './support/arbitraries.js';
 
 const fold = (events: Parameters<typeof lineageOf>[0]) => {
@@ -92,4 +93,31 @@ describe('event codecs', () => {
       );
     });
   }
+});
+
+describe('why', () => {
+  it('finds, for every element, the same events as an index of the whole lineage', () => {
+    fc.assert(
+      fc.property(historyArb, (events) => {
+        const lineage = lineageOf(events);
+        const state = fold(events);
+        const ix = indexLineage(lineage);
+        for (const [id, prov] of state.provenance) {
+          const answer = why(state, lineage, id)!;
+          assert.equal(answer.changes.length, prov.history.length);
+          answer.changes.forEach((link, i) => {
+            const p = prov.history[i].proposalId;
+            if (p === null) return assert.equal(link.proposal, null);
+            const pe = ix.proposed.get(p)!;
+            assert.deepEqual(link.proposal, { ...pe.data, actor: pe.metadata.actor, at: pe.metadata.at });
+            const de = ix.decided.get(p);
+            assert.equal(link.decision?.validation, de?.type === 'EditAccepted' ? de.data.validation : undefined);
+            const re = prov.history[i].change === 'reverted' ? ix.reverted.get(p) : undefined;
+            assert.equal(link.revert?.reason, re?.data.reason);
+          });
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
 });

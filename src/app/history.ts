@@ -25,8 +25,8 @@ export const checkBranchName = (name: string): void => {
     );
 };
 
-const readOwn = async (events: EventStore, branch: string): Promise<LineageEvent[]> =>
-  (await events.read(branchStream(branch))).map((r) => ({ stream: r.stream, revision: r.revision, event: r.event }));
+/** A recorded event is a lineage event as it is: no copy, so a store's cached events keep their identity. */
+const readOwn = async (events: EventStore, branch: string): Promise<LineageEvent[]> => events.read(branchStream(branch));
 
 /** Index of the event that established `version` in a lineage, or -1. */
 const versionIndex = (lineage: readonly LineageEvent[], version: number): number => {
@@ -60,10 +60,42 @@ export const foldLineage = (lineage: readonly LineageEvent[]): BranchState => {
   return r.right;
 };
 
+/**
+ * Branches this process has folded, per store. The file store hands back the very same event
+ * objects while a stream file is unchanged (it rereads, and rechecks, any stream that changed), so
+ * a lineage of the same objects is the same history: its fold is reused, and a lineage that only
+ * grew is folded from where the last fold stopped. A long-lived process folds each event once.
+ */
+const folded = new WeakMap<EventStore, Map<string, Loaded>>();
+
+/** How many leading events of `a` are the very same objects as in `b`. */
+const sharedPrefix = (a: readonly LineageEvent[], b: readonly LineageEvent[]): number => {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return n;
+};
+
 export const loadBranch = async (events: EventStore, branch: string): Promise<Loaded> => {
   const lineage = await readLineage(events, branch);
-  const own = lineage.filter((e) => e.stream === branchStream(branch));
-  return { state: foldLineage(lineage), lineage, ownHead: own[own.length - 1].revision };
+  const own = branchStream(branch);
+  let ownHead = -1;
+  for (const e of lineage) if (e.stream === own) ownHead = e.revision;
+  const byBranch = folded.get(events) ?? new Map<string, Loaded>();
+  folded.set(events, byBranch);
+  const before = byBranch.get(branch);
+  const same = before ? sharedPrefix(before.lineage, lineage) : 0;
+  if (before && same === before.lineage.length && same === lineage.length) return before;
+  let state: BranchState;
+  if (before && same === before.lineage.length) {
+    const r = foldEvents(before.state, lineage.slice(same));
+    if (E.isLeft(r)) throw new TackError(`history inconsistent at ${foldErrorText(r.left)}`);
+    state = r.right;
+  } else {
+    state = foldLineage(lineage);
+  }
+  const loaded = { state, lineage, ownHead };
+  byBranch.set(branch, loaded);
+  return loaded;
 };
 
 /** Stores that can stream a history without keeping it (the file store). */

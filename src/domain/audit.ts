@@ -87,11 +87,50 @@ export const elementValue = (h: Harness, id: string): Rule | Policy | { value: u
   return h.prompt.rules.find((r) => r.id === id) ?? h.policies.find((p) => p.id === id) ?? null;
 };
 
+/**
+ * Of a lineage, the events that `why` needs: the proposals, decisions and reverts of some changes,
+ * then the weaknesses they name, then those weaknesses' traces; for each id, its last event, as in
+ * indexLineage. Each pass reads the lineage backwards and stops once it has found every id (what
+ * explains a change always comes before it), so a question about a recent change reads only the
+ * recent history, and one about an old change at most the whole of it.
+ */
+const indexFor = (lineage: readonly LineageEvent[], changes: readonly ElementChange[]): LineageIndex => {
+  const ix: LineageIndex = { proposed: new Map(), decided: new Map(), reverted: new Map(), weaknesses: new Map(), traces: new Map() };
+  const proposals = new Set(changes.flatMap((c) => (c.proposalId === null ? [] : [c.proposalId])));
+  const reverts = new Set(changes.flatMap((c) => (c.proposalId !== null && c.change === 'reverted' ? [c.proposalId] : [])));
+  const wanted = proposals.size * 2 + reverts.size;
+  let found = 0;
+  for (let i = lineage.length - 1; i >= 0 && found < wanted; i--) {
+    const e = lineage[i].event;
+    if (e.type === 'EditProposed' && proposals.has(e.data.proposalId) && !ix.proposed.has(e.data.proposalId)) {
+      ix.proposed.set(e.data.proposalId, e);
+      found++;
+    } else if ((e.type === 'EditAccepted' || e.type === 'EditRejected') && proposals.has(e.data.proposalId) && !ix.decided.has(e.data.proposalId)) {
+      ix.decided.set(e.data.proposalId, e);
+      found++;
+    } else if (e.type === 'EditReverted' && reverts.has(e.data.proposalId) && !ix.reverted.has(e.data.proposalId)) {
+      ix.reverted.set(e.data.proposalId, e);
+      found++;
+    }
+  }
+  const weaknessIds = new Set([...ix.proposed.values()].flatMap((e) => e.data.weaknessIds));
+  for (let i = lineage.length - 1; i >= 0 && ix.weaknesses.size < weaknessIds.size; i--) {
+    const e = lineage[i].event;
+    if (e.type === 'WeaknessClassified' && weaknessIds.has(e.data.weaknessId) && !ix.weaknesses.has(e.data.weaknessId)) ix.weaknesses.set(e.data.weaknessId, e);
+  }
+  const traceIds = new Set([...ix.weaknesses.values()].flatMap((e) => e.data.traceIds));
+  for (let i = lineage.length - 1; i >= 0 && ix.traces.size < traceIds.size; i--) {
+    const e = lineage[i].event;
+    if (e.type === 'TraceObserved' && traceIds.has(e.data.traceId) && !ix.traces.has(e.data.traceId)) ix.traces.set(e.data.traceId, e);
+  }
+  return ix;
+};
+
 /** The chain rule -> commit -> decision (validation) -> proposal -> weaknesses -> traces, for each change. */
 export const why = (s: BranchState, lineage: readonly LineageEvent[], id: string): WhyAnswer | null => {
   const prov = s.provenance.get(id);
   if (!prov) return null;
-  const ix = indexLineage(lineage);
+  const ix = indexFor(lineage, prov.history);
   const changes = prov.history.map((change): ChangeLink => {
     const commit = s.versions.find((v) => v.version === change.version && v.branch === change.branch) ?? null;
     if (change.proposalId === null) return { change, commit, proposal: null, decision: null, revert: null, weaknesses: [] };

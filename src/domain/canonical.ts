@@ -14,12 +14,20 @@ export const canonicalJson = (value: unknown): string => {
     case 'bigint':
       return value.toString();
     case 'object': {
-      if (Array.isArray(value)) return '[' + value.map((v) => canonicalJson(v === undefined ? null : v)).join(',') + ']';
+      // Loops rather than map/filter/join: harness hashes are taken at every version of a fold.
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + canonicalJson(value[i] === undefined ? null : value[i]);
+        return out + ']';
+      }
       const obj = value as Record<string, unknown>;
-      const keys = Object.keys(obj)
-        .filter((k) => obj[k] !== undefined)
-        .sort();
-      return '{' + keys.map((k) => JSON.stringify(k) + ':' + canonicalJson(obj[k])).join(',') + '}';
+      const keys = Object.keys(obj).sort();
+      let out = '{';
+      for (const k of keys) {
+        if (obj[k] === undefined) continue;
+        out += (out.length > 1 ? ',' : '') + JSON.stringify(k) + ':' + canonicalJson(obj[k]);
+      }
+      return out + '}';
     }
     default:
       throw new TypeError(`canonical JSON cannot encode a ${typeof value}`);

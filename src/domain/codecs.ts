@@ -6,50 +6,42 @@ import * as t from 'io-ts';
  */
 export const jsonSchemaOf = new WeakMap<t.Mixed, Record<string, unknown>>();
 
-const withSchema = <C extends t.Mixed>(codec: C, schema: Record<string, unknown>): C => {
+/**
+ * What a custom leaf codec accepts, as data: `passes` is its guard, and guard.ts compiles the very
+ * same test inline.
+ */
+export type LeafTest =
+  | { readonly kind: 'int' | 'number'; readonly min: number; readonly max: number }
+  | { readonly kind: 'string'; readonly re: RegExp; readonly maxLength: number };
+export const leafTestOf = new WeakMap<t.Mixed, LeafTest>();
+
+export const passes = (test: LeafTest, u: unknown): boolean => {
+  switch (test.kind) {
+    case 'int':
+      return typeof u === 'number' && Number.isInteger(u) && u >= test.min && u <= test.max;
+    case 'number':
+      return typeof u === 'number' && Number.isFinite(u) && u >= test.min && u <= test.max;
+    case 'string':
+      return typeof u === 'string' && u.length <= test.maxLength && test.re.test(u);
+  }
+};
+
+const leaf = <A>(name: string, test: LeafTest, expected: string, schema: Record<string, unknown>): t.Type<A, A, unknown> => {
+  const is = (u: unknown): u is A => passes(test, u);
+  const codec = new t.Type<A, A, unknown>(name, is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c, expected)), t.identity);
   jsonSchemaOf.set(codec, schema);
+  leafTestOf.set(codec, test);
   return codec;
 };
 
 export const intIn = (min: number, max: number): t.Type<number, number, unknown> =>
-  withSchema(
-    new t.Type<number, number, unknown>(
-      `int[${min}..${max}]`,
-      (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max,
-      (u, c) =>
-        typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max
-          ? t.success(u)
-          : t.failure(u, c, `an integer from ${min} to ${max}`),
-      t.identity,
-    ),
-    { type: 'integer', minimum: min, maximum: max },
-  );
+  leaf(`int[${min}..${max}]`, { kind: 'int', min, max }, `an integer from ${min} to ${max}`, { type: 'integer', minimum: min, maximum: max });
 
 export const numberIn = (min: number, max: number): t.Type<number, number, unknown> =>
-  withSchema(
-    new t.Type<number, number, unknown>(
-      `number[${min}..${max}]`,
-      (u): u is number => typeof u === 'number' && Number.isFinite(u) && u >= min && u <= max,
-      (u, c) =>
-        typeof u === 'number' && Number.isFinite(u) && u >= min && u <= max
-          ? t.success(u)
-          : t.failure(u, c, `a number from ${min} to ${max}`),
-      t.identity,
-    ),
-    { type: 'number', minimum: min, maximum: max },
-  );
+  leaf(`number[${min}..${max}]`, { kind: 'number', min, max }, `a number from ${min} to ${max}`, { type: 'number', minimum: min, maximum: max });
 
 export const stringMatching = (name: string, re: RegExp, maxLength = 10_000): t.Type<string, string, unknown> =>
-  withSchema(
-    new t.Type<string, string, unknown>(
-      name,
-      (u): u is string => typeof u === 'string' && u.length <= maxLength && re.test(u),
-      (u, c) =>
-        typeof u === 'string' && u.length <= maxLength && re.test(u) ? t.success(u) : t.failure(u, c, `${name} (${re.source})`),
-      t.identity,
-    ),
-    { type: 'string', pattern: re.source, maxLength },
-  );
+  leaf(name, { kind: 'string', re, maxLength }, `${name} (${re.source})`, { type: 'string', pattern: re.source, maxLength });
 
 export const NonEmptyText = stringMatching('non-empty text', /\S/, 20_000);
 export const Sha256Hex = stringMatching('sha256 hex', /^[0-9a-f]{64}$/, 64);

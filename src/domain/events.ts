@@ -17,6 +17,7 @@ import {
 import { Harness } from './harness.js';
 import { Edit } from './edits.js';
 import { formatDecodeError } from './decode.js';
+import { compileGuard } from './guard.js';
 
 /** The schema version every event written by this code carries in its metadata. */
 export const SCHEMA_VERSION = 1;
@@ -270,22 +271,40 @@ export interface Where {
 }
 export const whereText = (w: Where): string => `${w.stream}@${w.revision}`;
 
+const isEventType = (type: string): type is EventType => Object.prototype.hasOwnProperty.call(EventData, type);
+
+/** Compiled guards (see guard.ts): they accept only what the io-ts guards below accept, much faster. */
+const envelopeGuard = compileGuard(EnvelopeShape);
+const dataGuards = new Map<string, (u: unknown) => boolean>(EVENT_TYPES.map((k) => [k, compileGuard(EventData[k])]));
+
+/**
+ * Whether a value is an event this code reads, as its codecs say (the fast path of decodeEvent: it
+ * allocates nothing). False can also mean "ask decodeEvent", which decides and explains.
+ */
+export const isReadableEvent = (raw: unknown): raw is TackEvent => {
+  if (!envelopeGuard(raw)) return false;
+  const { type, data, metadata } = raw as { type: string; data: unknown; metadata: Metadata };
+  const dataGuard = dataGuards.get(type);
+  return dataGuard !== undefined && metadata.schema <= SCHEMA_VERSION && dataGuard(data);
+};
+
 /**
  * Decode one stored event. A malformed or unknown event fails with one line naming the stream,
  * the revision and the field.
  */
 export const decodeEvent = (where: Where, raw: unknown): E.Either<string, TackEvent> => {
-  // Fast path: a type guard allocates nothing; a full decode runs only to explain a failure.
-  if (EnvelopeShape.is(raw) && raw.type in EventData && raw.metadata.schema <= SCHEMA_VERSION) {
-    if ((EventData[raw.type as EventType] as t.Mixed).is(raw.data)) return E.right(raw as TackEvent);
+  // Fast paths: type guards allocate nothing; a full decode runs only to explain a failure.
+  if (isReadableEvent(raw)) return E.right(raw);
+  if (EnvelopeShape.is(raw) && isEventType(raw.type) && raw.metadata.schema <= SCHEMA_VERSION) {
+    if ((EventData[raw.type] as t.Mixed).is(raw.data)) return E.right(raw as TackEvent);
   }
   const env = EnvelopeShape.decode(raw);
   if (E.isLeft(env)) return E.left(`${whereText(where)}: malformed event: ${formatDecodeError(env.left)}`);
   const { id, type, data, metadata } = env.right;
-  if (!(type in EventData)) return E.left(`${whereText(where)}: unknown event type "${type}" (event ${id})`);
+  if (!isEventType(type)) return E.left(`${whereText(where)}: unknown event type "${type}" (event ${id})`);
   if (metadata.schema > SCHEMA_VERSION)
     return E.left(`${whereText(where)}: event ${id} has schema ${metadata.schema}, newer than this tack reads (${SCHEMA_VERSION})`);
-  const codec = EventData[type as EventType] as t.Mixed;
+  const codec = EventData[type] as t.Mixed;
   const d = codec.decode(data);
   if (E.isLeft(d)) return E.left(`${whereText(where)}: malformed ${type} event ${id}: data.${formatDecodeError(d.left)}`);
   return E.right({ id, type, data: d.right, metadata } as TackEvent);

@@ -18,7 +18,7 @@ import {
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { sha256 } from '../domain/canonical.js';
-import { checkEvent, decodeEvent, type TackEvent } from '../domain/events.js';
+import { checkEvent, decodeEvent, isReadableEvent, type TackEvent } from '../domain/events.js';
 import {
   ConflictError,
   CorruptStoreError,
@@ -34,6 +34,8 @@ import {
 } from './port.js';
 import { isIdempotentRetry, readWindow } from './shared.js';
 import { withLock } from './lock.js';
+import { HASH_SUFFIX_LEN, hashMatches, hasHashSuffix } from './record-hash.js';
+import { ReadAhead } from './read-ahead.js';
 
 /**
  * The embedded file store (`.tack/`): one append-only JSON-lines file per stream.
@@ -46,25 +48,21 @@ import { withLock } from './lock.js';
  * ignore such a tail. A complete line that fails its checks is corruption, never cut.
  */
 export const GENESIS = '0'.repeat(64);
-const HASH_SUFFIX_LEN = ',"hash":"'.length + 64 + '"}'.length;
 const FORMAT = { format: 'tack-file-store', version: 1 };
 
 interface ParsedRecord {
   readonly rev: number;
-  readonly batch: readonly [number, number];
-  readonly prev: string;
-  readonly hash: string;
   readonly event: unknown;
-  /** Byte offset just past this record's newline. */
-  readonly end: number;
 }
 
 interface StreamScan {
   /** The records of whole batches (empty when a visitor took them). */
   readonly records: ParsedRecord[];
-  /** How many records of whole batches were read. */
-  readonly count: number;
-  /** Bytes of whole batches; anything after is a torn tail. */
+  /** With a `known` point: whether the chain led to the same record there (the prefix is unchanged). */
+  readonly knownHolds: boolean;
+  /** Where the whole batches end: a scan resumes here. */
+  readonly point: ScanPoint;
+  /** File offset where whole batches end; anything after is a torn tail. */
   readonly goodBytes: number;
   readonly totalBytes: number;
 }
@@ -85,18 +83,24 @@ export interface ScanPoint {
 }
 export const START: ScanPoint = { offset: 0, rev: 0, prev: GENESIS };
 
+/** What Scanner.encoded returns for a line not spelt as encodeRecord writes it. */
+const NOT_ENCODED = Symbol('not encoded');
+
+interface Checked {
+  readonly index: number;
+  readonly size: number;
+  readonly event: unknown;
+}
+
 /**
  * Check one complete line as the record at `rev` following `prev`; returns its parsed fields or
- * throws a CorruptStoreError naming the stream and revision.
+ * throws a CorruptStoreError naming the stream and revision. Accepts any JSON spelling of a record.
+ * `hashOk` is the hash check when a worker made it already.
  */
-const checkLine = (stream: string, buf: Buffer, start: number, end: number, rev: number, prev: string) => {
+const checkLine = (stream: string, buf: Buffer, start: number, end: number, rev: number, prev: string, hashOk?: boolean): Checked => {
   if (end - start < HASH_SUFFIX_LEN + 2) throw corrupt(stream, rev, 'record too short');
-  const cut = end - HASH_SUFFIX_LEN;
-  const suffix = buf.toString('latin1', cut, end);
-  if (!suffix.startsWith(',"hash":"') || !suffix.endsWith('"}')) throw corrupt(stream, rev, 'record is not in the store format');
-  const hash = suffix.slice(9, 73);
-  // Hash the bytes as stored: no string round trip, so no byte can change unnoticed.
-  if (sha256(buf.subarray(start, cut)) !== hash) throw corrupt(stream, rev, 'record hash does not match its content');
+  if (!hasHashSuffix(buf, start, end)) throw corrupt(stream, rev, 'record is not in the store format');
+  if (!(hashOk ?? hashMatches(buf, start, end))) throw corrupt(stream, rev, 'record hash does not match its content');
   let rec: { rev: unknown; batch: unknown; prev: unknown; event: unknown };
   try {
     rec = JSON.parse(buf.toString('utf8', start, end));
@@ -108,50 +112,240 @@ const checkLine = (stream: string, buf: Buffer, start: number, end: number, rev:
   const b = rec.batch;
   if (!Array.isArray(b) || b.length !== 2 || !Number.isInteger(b[0]) || !Number.isInteger(b[1]) || b[0] < 0 || b[0] >= b[1])
     throw corrupt(stream, rev, 'bad batch marker');
-  return { hash, batch: [b[0], b[1]] as const, event: rec.event };
+  return { index: b[0], size: b[1], event: rec.event };
+};
+
+const ascii = (s: string) => Buffer.from(s, 'latin1');
+const REV_AT = ascii('{"rev":');
+const BATCH_AT = ascii(',"batch":[');
+const PREV_AT = ascii('],"prev":"');
+const EVENT_AT = ascii('","event":');
+
+/** Whether buf[i..] starts with the bytes what[from, from + n) (a loop: short runs cost less than a call into C++). */
+const sameBytes = (buf: Buffer, i: number, what: Buffer, from: number, n: number): boolean => {
+  for (let k = 0; k < n; k++) if (buf[i + k] !== what[from + k]) return false;
+  return true;
 };
 
 /**
- * Parse and check a stream file's bytes from a scan point. Stops at the first bad complete record
- * with a CorruptStoreError naming the stream and revision. An unterminated tail is a torn write
- * (reported through goodBytes < totalBytes) only if it could be a prefix of a record; a whole record
- * followed by anything but its newline is a changed byte, i.e. corruption.
+ * Sees each record of whole batches, in order, with its revision and its event as parsed (undefined
+ * for a record before the scan's `known` point: checked, but not parsed again).
  */
-export const scanStream = (stream: string, buf: Buffer, from: ScanPoint = START, visit?: (r: ParsedRecord) => void): StreamScan => {
-  const records: ParsedRecord[] = [];
-  // Records of the batch being read; they count only once the batch is whole.
-  let batch: ParsedRecord[] = [];
-  let count = 0;
-  let pos = from.offset;
-  let prev = from.prev;
-  let goodBytes = from.offset;
-  while (pos < buf.length) {
-    const nl = buf.indexOf(10, pos);
-    const rev = from.rev + count + batch.length;
-    if (nl < 0) {
-      const n = buf.length;
-      // A whole record followed by one byte that is not its newline: a changed byte, not a torn write.
-      if (n - pos > 3 && buf[n - 3] === 0x22 && buf[n - 2] === 0x7d) {
-        checkLine(stream, buf, pos, n - 1, rev, prev);
-        throw corrupt(stream, rev, 'record terminator changed');
-      }
-      break;
+export type RecordVisitor = (rev: number, event: unknown) => void;
+
+/**
+ * Reads a stream's lines in order from a scan point, chunk by chunk, and checks each as checkLine
+ * does. Stops at the first bad complete record with a CorruptStoreError naming the stream and
+ * revision. Records count once their whole batch is read; they go to `visit`, or are kept.
+ */
+class Scanner {
+  readonly records: ParsedRecord[] = [];
+  /** Events of the batch being read: they count only once it is whole. */
+  private readonly batch: unknown[] = [];
+  private batchSize = 0;
+  private rev: number;
+  /** The previous line's hash: its stored bytes, at prevBuf[prevAt..]. */
+  private prevBuf: Buffer = Buffer.alloc(64);
+  private prevAt = 0;
+  /** Where the whole batches end; goodPrev is kept only while a batch of several records is open. */
+  private goodOffset: number;
+  private goodRev: number;
+  private readonly goodPrev = Buffer.alloc(64);
+  /** Fields of the line just read by `encoded`. */
+  private index = 0;
+  private size = 0;
+  private next = 0;
+  private readonly visit: RecordVisitor;
+  private knownHolds = false;
+
+  /**
+   * `known`, when given, is a point this process reached before by a full check of the same file:
+   * records before it are checked (hashes, chain, batches) but their events are not parsed, and the
+   * scan tells whether the chain led to the same record there (then the records before it are the
+   * very ones read before, byte for byte).
+   */
+  constructor(
+    private readonly stream: string,
+    from: ScanPoint,
+    visit?: RecordVisitor,
+    private readonly known?: ScanPoint,
+  ) {
+    this.rev = from.rev;
+    this.prevBuf.write(from.prev, 'latin1');
+    this.goodOffset = from.offset;
+    this.goodRev = from.rev;
+    this.visit = visit ?? ((rev, event) => this.records.push({ rev, event }));
+  }
+
+  private prevText(): string {
+    return this.prevBuf.toString('latin1', this.prevAt, this.prevAt + 64);
+  }
+
+  /**
+   * Check the newline-terminated lines of `buf` from `pos` (`at` is the file offset of buf[0]);
+   * returns the position just past the last newline. `badHash` is a worker's hash check of these
+   * lines (the index of the first line whose hash does not match, or -1); without it, lines are
+   * hashed here.
+   */
+  lines(buf: Buffer, pos: number, at: number, badHash?: number): number {
+    for (let index = 0; pos < buf.length; index++) {
+      const nl = buf.indexOf(10, pos);
+      if (nl < 0) break;
+      this.line(buf, pos, nl, at, badHash === undefined ? undefined : index !== badHash);
+      pos = nl + 1;
     }
-    const rec = checkLine(stream, buf, pos, nl, rev, prev);
-    const [index, size] = rec.batch;
-    if (index !== batch.length || (index > 0 && size !== batch[0].batch[1])) throw corrupt(stream, rev, 'batch sequence broken');
-    batch.push({ rev, batch: rec.batch, prev, hash: rec.hash, event: rec.event, end: nl + 1 });
-    prev = rec.hash;
-    pos = nl + 1;
-    if (index === size - 1) {
-      goodBytes = pos;
-      count += batch.length;
-      if (visit) batch.forEach(visit);
-      else for (const r of batch) records.push(r);
-      batch = [];
+    if (this.prevBuf === buf) {
+      // The chunk's buffer is reused for the next one: keep the last hash.
+      this.prevBuf = Buffer.from(buf.subarray(this.prevAt, this.prevAt + 64));
+      this.prevAt = 0;
+    }
+    return pos;
+  }
+
+  /** A small decimal integer spelt as encodeRecord spells it (no sign, no leading zero) at buf[i..], or -1. */
+  private digits(buf: Buffer, i: number, limit: number): number {
+    let j = i;
+    let value = 0;
+    while (j < limit && j - i < 15 && buf[j] >= 0x30 && buf[j] <= 0x39) value = value * 10 + (buf[j++] - 0x30);
+    this.next = j;
+    return j === i || (buf[i] === 0x30 && j - i > 1) ? -1 : value;
+  }
+
+  /**
+   * The check of checkLine for a line exactly as encodeRecord writes it: the envelope's fields read
+   * from the bytes (into index and size), only the event parsed as JSON. NOT_ENCODED for any other
+   * spelling, and checkLine decides.
+   */
+  private encoded(buf: Buffer, start: number, end: number, rev: number, hashOk?: boolean): unknown {
+    const cut = end - HASH_SUFFIX_LEN;
+    if (!hasHashSuffix(buf, start, end) || !sameBytes(buf, start, REV_AT, 0, REV_AT.length)) return NOT_ENCODED;
+    if (this.digits(buf, start + REV_AT.length, cut) !== rev || !sameBytes(buf, this.next, BATCH_AT, 0, BATCH_AT.length)) return NOT_ENCODED;
+    this.index = this.digits(buf, this.next + BATCH_AT.length, cut);
+    if (this.index < 0 || buf[this.next] !== 0x2c) return NOT_ENCODED;
+    this.size = this.digits(buf, this.next + 1, cut);
+    if (this.size <= this.index || !sameBytes(buf, this.next, PREV_AT, 0, PREV_AT.length)) return NOT_ENCODED;
+    const p = this.next + PREV_AT.length;
+    if (p + 64 + EVENT_AT.length > cut || !sameBytes(buf, p, this.prevBuf, this.prevAt, 64) || !sameBytes(buf, p + 64, EVENT_AT, 0, EVENT_AT.length))
+      return NOT_ENCODED;
+    if (!(hashOk ?? hashMatches(buf, start, end))) return NOT_ENCODED;
+    if (this.known && rev < this.known.rev) return undefined;
+    try {
+      return JSON.parse(buf.toString('utf8', p + 64 + EVENT_AT.length, cut));
+    } catch {
+      return NOT_ENCODED;
     }
   }
-  return { records, goodBytes, totalBytes: buf.length, count };
+
+  private line(buf: Buffer, start: number, end: number, at: number, hashOk?: boolean): void {
+    const rev = this.rev;
+    let event = this.encoded(buf, start, end, rev, hashOk);
+    if (event === NOT_ENCODED) {
+      const rec = checkLine(this.stream, buf, start, end, rev, this.prevText(), hashOk);
+      this.index = rec.index;
+      this.size = rec.size;
+      event = rec.event;
+    }
+    const { index, size } = this;
+    if (index !== this.batch.length || (index > 0 && size !== this.batchSize)) throw corrupt(this.stream, rev, 'batch sequence broken');
+    if (index === 0 && size > 1) this.prevBuf.copy(this.goodPrev, 0, this.prevAt, this.prevAt + 64);
+    this.prevBuf = buf;
+    this.prevAt = end - 66;
+    this.rev++;
+    if (this.known && this.rev === this.known.rev) this.knownHolds = this.prevText() === this.known.prev;
+    if (size === 1) {
+      this.goodOffset = at + end + 1;
+      this.goodRev = this.rev;
+      this.visit(rev, event);
+      return;
+    }
+    this.batchSize = size;
+    this.batch.push(event);
+    if (index === size - 1) {
+      this.goodOffset = at + end + 1;
+      this.goodRev = this.rev;
+      for (let i = 0; i < size; i++) this.visit(rev - index + i, this.batch[i]);
+      this.batch.length = 0;
+    }
+  }
+
+  /**
+   * The unterminated end of the stream, buf[pos..] (`at` is the file offset of buf[0]): a torn
+   * write, and ignored, if it could be a prefix of a record; a whole record followed by anything
+   * but its newline is a changed byte.
+   */
+  end(buf: Buffer, pos: number, at: number): StreamScan {
+    const n = buf.length;
+    if (n - pos > 3 && buf[n - 3] === 0x22 && buf[n - 2] === 0x7d) {
+      checkLine(this.stream, buf, pos, n - 1, this.rev, this.prevText());
+      throw corrupt(this.stream, this.rev, 'record terminator changed');
+    }
+    const prev = this.batch.length > 0 ? this.goodPrev.toString('latin1') : this.prevText();
+    const point = { offset: this.goodOffset, rev: this.goodRev, prev };
+    return { records: this.records, knownHolds: this.knownHolds, point, goodBytes: point.offset, totalBytes: at + n };
+  }
+}
+
+/** Check a stream's bytes (buf holds the file from `from.offset`). */
+export const scanStream = (stream: string, buf: Buffer, from: ScanPoint = START, visit?: RecordVisitor): StreamScan => {
+  const scanner = new Scanner(stream, from, visit);
+  const pos = scanner.lines(buf, 0, from.offset);
+  return scanner.end(buf, pos, from.offset);
+};
+
+/** Read size for scans: few reads, and each chunk is parsed while it is in cache. */
+const CHUNK = 1 << 20;
+/** From this many bytes on, a scan has a worker thread read ahead and check hashes (below, starting it costs more than it saves). */
+const READ_AHEAD_FROM = 8 << 20;
+
+/**
+ * Check a stream file from an open fd (of `path`), chunk by chunk from a scan point: a long history
+ * is never held in memory whole. A long one is read and hashed a step ahead by a worker thread.
+ */
+const scanFile = (stream: string, fd: number, path: string, from: ScanPoint, visit?: RecordVisitor, known?: ScanPoint): StreamScan => {
+  const scanner = new Scanner(stream, from, visit, known);
+  let at = from.offset;
+  const st = fstatSync(fd);
+  const ahead = st.size - at >= READ_AHEAD_FROM ? ReadAhead.start(path, st.ino, at) : null;
+  if (ahead) {
+    try {
+      for (let c = ahead.next(); c; c = ahead.next()) {
+        if (!('lines' in c)) return scanner.end(c.tail, 0, c.at);
+        scanner.lines(c.bytes.subarray(0, c.lines), 0, c.at, c.bad);
+        at = c.at + c.lines;
+        ahead.release();
+      }
+      // The worker failed or fell silent: read on here.
+    } finally {
+      ahead.close();
+    }
+  }
+  // Sized to what is there: a writer's look at a stream's tail reads a few bytes, or none.
+  let buf = Buffer.allocUnsafe(Math.max(256, Math.min(CHUNK, st.size - at)));
+  let have = 0;
+  while (true) {
+    if (have === buf.length) {
+      // A line longer than the buffer.
+      const bigger = Buffer.allocUnsafe(buf.length * 2);
+      buf.copy(bigger, 0, 0, have);
+      buf = bigger;
+    }
+    const n = readSync(fd, buf, have, buf.length - have, at + have);
+    if (n === 0) break;
+    const filled = buf.subarray(0, have + n);
+    const used = scanner.lines(filled, 0, at);
+    filled.copyWithin(0, used);
+    have = filled.length - used;
+    at += used;
+  }
+  return scanner.end(buf.subarray(0, have), 0, at);
+};
+
+/** A stored event checked by its codecs, or a CorruptStoreError naming where and what. */
+const storedEvent = (stream: string, revision: number, raw: unknown): TackEvent => {
+  if (isReadableEvent(raw)) return raw;
+  const d = decodeEvent({ stream, revision }, raw);
+  if (d._tag === 'Left') throw new CorruptStoreError(`store corrupt at ${d.left}`);
+  return d.right;
 };
 
 const fsyncDir = (dir: string) => {
@@ -177,15 +371,20 @@ export class FileEventStore implements EventStore {
     return join(this.streamsDir, `${stream}.jsonl`);
   }
 
-  private scan(stream: string): StreamScan {
-    let buf: Buffer;
+  /** Check a whole stream; a missing stream is empty. `known`: see Scanner. */
+  private scan(stream: string, visit?: RecordVisitor, known?: ScanPoint): StreamScan {
+    let fd: number;
     try {
-      buf = readFileSync(this.pathOf(stream));
+      fd = openSync(this.pathOf(stream), 'r');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], goodBytes: 0, totalBytes: 0, count: 0 };
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], knownHolds: false, point: START, goodBytes: 0, totalBytes: 0 };
       throw e;
     }
-    return scanStream(stream, buf);
+    try {
+      return scanFile(stream, fd, this.pathOf(stream), START, visit, known);
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /** Where each stream's checked prefix ends, so a long-lived writer reads only what is new. */
@@ -196,14 +395,11 @@ export class FileEventStore implements EventStore {
     const st = fstatSync(fd);
     const cached = this.tails.get(stream);
     const base = cached && cached.ino === st.ino && st.size >= cached.point.offset ? cached.point : START;
-    const buf = Buffer.alloc(st.size - base.offset);
-    let off = 0;
-    while (off < buf.length) {
-      const n = readSync(fd, buf, off, buf.length - off, base.offset + off);
-      if (n === 0) break;
-      off += n;
-    }
-    const scan = scanStream(stream, buf.subarray(0, off), { offset: 0, rev: base.rev, prev: base.prev });
+    // Nothing written since this process last wrote or read it: nothing to read.
+    const scan =
+      base.offset === st.size && base !== START
+        ? { records: [], knownHolds: false, point: base, goodBytes: base.offset, totalBytes: st.size }
+        : scanFile(stream, fd, this.pathOf(stream), base);
     this.tails.set(stream, { ino: st.ino, point: base });
     return { base, scan, ino: st.ino };
   }
@@ -215,19 +411,18 @@ export class FileEventStore implements EventStore {
     }
     const path = this.pathOf(stream);
     return withLock(this.lockPath, () => {
-      const created = !existsSync(path);
       const fd = openSync(path, 'a+');
       try {
-        return this.appendLocked(stream, fd, events, expected, created);
+        return this.appendLocked(stream, fd, events, expected);
       } finally {
         closeSync(fd);
       }
     });
   }
 
-  private appendLocked(stream: string, fd: number, events: readonly TackEvent[], expected: ExpectedRevision, created: boolean): AppendResult {
+  private appendLocked(stream: string, fd: number, events: readonly TackEvent[], expected: ExpectedRevision): AppendResult {
     const { base, scan, ino } = this.scanTail(stream, fd);
-    const head = base.rev + scan.records.length - 1;
+    const head = scan.point.rev - 1;
     if (expected !== 'any' && events.length > 0) {
       const start = expected === 'no_stream' ? 0 : expected + 1;
       // A retry of events already stored is a no-op (the EventStoreDB idempotency rule).
@@ -244,14 +439,14 @@ export class FileEventStore implements EventStore {
       throw new ConflictError(stream, expected, head);
     }
     if (events.length === 0) return { nextExpectedRevision: head };
-    let prev = scan.records.length > 0 ? scan.records[scan.records.length - 1].hash : base.prev;
+    let prev = scan.point.prev;
     let text = '';
     events.forEach((e, i) => {
       const line = encodeRecord(head + 1 + i, [i, events.length], prev, e);
       prev = line.slice(line.length - 67, line.length - 3);
       text += line;
     });
-    const goodEnd = base.offset + scan.goodBytes;
+    const goodEnd = scan.goodBytes;
     // Only the lock holder repairs a torn tail, and only the tail.
     if (scan.goodBytes < scan.totalBytes) ftruncateSync(fd, goodEnd);
     const bytes = Buffer.from(text, 'utf8');
@@ -259,7 +454,8 @@ export class FileEventStore implements EventStore {
     while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off, null);
     fdatasyncSync(fd);
     this.tails.set(stream, { ino, point: { offset: goodEnd + bytes.length, rev: head + 1 + events.length, prev } });
-    if (created) fsyncDir(this.streamsDir);
+    // A stream's first batch: its name must be durable too (an empty file left by a crash is a first batch again).
+    if (goodEnd === 0) fsyncDir(this.streamsDir);
     return { nextExpectedRevision: head + events.length };
   }
 
@@ -267,13 +463,15 @@ export class FileEventStore implements EventStore {
    * Decoded streams of this process, keyed by the file's identity (inode, size, change time): a
    * long-lived process (the loop, a query after the store is open) rereads only a changed file.
    */
-  private readonly decoded = new Map<string, { key: string; events: RecordedEvent[] }>();
+  private readonly decoded = new Map<string, { ino: bigint; key: string; events: RecordedEvent[]; point: ScanPoint }>();
 
   private decodedStream(stream: string): RecordedEvent[] {
     const path = this.pathOf(stream);
+    let ino: bigint;
     let key: string;
     try {
       const st = statSync(path, { bigint: true });
+      ino = st.ino;
       key = `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
@@ -281,13 +479,23 @@ export class FileEventStore implements EventStore {
     }
     const hit = this.decoded.get(stream);
     if (hit && hit.key === key) return hit.events;
-    const events = this.scan(stream).records.map((r) => {
-      const d = decodeEvent({ stream, revision: r.rev }, r.event);
-      if (d._tag === 'Left') throw new CorruptStoreError(`store corrupt at ${d.left}`);
-      return { stream, revision: r.rev, event: d.right };
-    });
-    this.decoded.set(stream, { key, events });
-    return events;
+    // A changed file is checked again whole. Where the chain still leads to the record this process
+    // read last time, everything before it is those same bytes: their events are not parsed again
+    // but reused, the very same objects, so that folds kept of them can go on from there.
+    const read = (known?: { events: RecordedEvent[]; point: ScanPoint }) => {
+      const events: RecordedEvent[] = [];
+      const scan = this.scan(
+        stream,
+        (revision, event) =>
+          events.push(event === undefined && known ? known.events[revision] : { stream, revision, event: storedEvent(stream, revision, event) }),
+        known?.point,
+      );
+      return { events, scan };
+    };
+    let r = read(hit && hit.ino === ino && hit.point.rev > 0 ? hit : undefined);
+    if (hit && hit.ino === ino && hit.point.rev > 0 && !r.scan.knownHolds) r = read();
+    this.decoded.set(stream, { ino, key, events: r.events, point: r.scan.point });
+    return r.events;
   }
 
   async read(stream: string, options: ReadOptions = {}): Promise<RecordedEvent[]> {
@@ -301,18 +509,7 @@ export class FileEventStore implements EventStore {
    * that needs only the resulting state reads a long history.
    */
   async forEach(stream: string, visit: (e: RecordedEvent) => void): Promise<void> {
-    let buf: Buffer;
-    try {
-      buf = readFileSync(this.pathOf(stream));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw e;
-    }
-    scanStream(stream, buf, START, (r) => {
-      const d = decodeEvent({ stream, revision: r.rev }, r.event);
-      if (d._tag === 'Left') throw new CorruptStoreError(`store corrupt at ${d.left}`);
-      visit({ stream, revision: r.rev, event: d.right });
-    });
+    this.scan(stream, (revision, event) => visit({ stream, revision, event: storedEvent(stream, revision, event) }));
   }
 
   /** The first event of a stream, reading only its first batch. */
@@ -334,10 +531,7 @@ export class FileEventStore implements EventStore {
         const end = chunk.lastIndexOf(10) + 1;
         const scan = scanStream(stream, chunk.subarray(0, end));
         if (scan.records.length > 0) {
-          const r = scan.records[0];
-          const d = decodeEvent({ stream, revision: 0 }, r.event);
-          if (d._tag === 'Left') throw new CorruptStoreError(`store corrupt at ${d.left}`);
-          return { stream, revision: 0, event: d.right };
+          return { stream, revision: 0, event: storedEvent(stream, 0, scan.records[0].event) };
         }
         if (n < size) return null;
         size *= 4;
@@ -348,7 +542,7 @@ export class FileEventStore implements EventStore {
   }
 
   async head(stream: string): Promise<number> {
-    return this.scan(stream).records.length - 1;
+    return this.scan(stream, () => {}).point.rev - 1;
   }
 
   async listStreams(): Promise<string[]> {
@@ -368,12 +562,8 @@ export class FileEventStore implements EventStore {
     let events = 0;
     let tornBytes = 0;
     for (const s of streams) {
-      const scan = this.scan(s);
-      scan.records.forEach((r) => {
-        const d = decodeEvent({ stream: s, revision: r.rev }, r.event);
-        if (d._tag === 'Left') throw new CorruptStoreError(`store corrupt at ${d.left}`);
-      });
-      events += scan.records.length;
+      const scan = this.scan(s, (revision, event) => storedEvent(s, revision, event));
+      events += scan.point.rev;
       tornBytes += scan.totalBytes - scan.goodBytes;
     }
     return { streams: streams.length, events, tornBytes };

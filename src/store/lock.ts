@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { StoreError } from './port.js';
 
 /**
@@ -38,19 +38,23 @@ const readHolder = (path: string): Holder | null => {
 /** A holder that wrote no pid yet is only presumed dead once the file is old. */
 const isStale = (h: Holder): boolean => (Number.isNaN(h.pid) ? h.ageMs > 5_000 : !isAlive(h.pid));
 
-const tryCreate = (path: string): boolean => {
+/** Create the lock file holding this process's pid; its open fd, or null when the lock is taken. */
+const tryCreate = (path: string): number | null => {
+  let fd: number;
   try {
-    const fd = openSync(path, 'wx');
-    try {
-      writeSync(fd, String(process.pid));
-    } finally {
-      closeSync(fd);
-    }
-    return true;
+    fd = openSync(path, 'wx');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return null;
     throw e;
   }
+  try {
+    writeSync(fd, String(process.pid));
+  } catch (e) {
+    closeSync(fd);
+    unlinkSync(path);
+    throw e;
+  }
+  return fd;
 };
 
 const unlinkIfSame = (path: string, ino: number): void => {
@@ -70,27 +74,30 @@ export interface LockOptions {
  * other work of this process can interleave while the lock is held.
  */
 export const withLock = <A>(path: string, fn: () => A, options: LockOptions = {}): A => {
-  acquire(path, options.timeoutMs ?? 30_000);
+  const fd = acquire(path, options.timeoutMs ?? 30_000);
   try {
     return fn();
   } finally {
-    release(path);
+    release(path, fd);
   }
 };
 
-const acquire = (path: string, timeoutMs: number): void => {
+const acquire = (path: string, timeoutMs: number): number => {
   const reclaimPath = path + '.reclaim';
   const deadline = Date.now() + timeoutMs;
   let wait = 1;
   while (true) {
-    if (tryCreate(path)) return;
+    const fd = tryCreate(path);
+    if (fd !== null) return fd;
     const holder = readHolder(path);
     if (holder && isStale(holder)) {
-      if (tryCreate(reclaimPath)) {
+      const reclaimFd = tryCreate(reclaimPath);
+      if (reclaimFd !== null) {
         try {
           const again = readHolder(path);
           if (again && again.ino === holder.ino && isStale(again)) unlinkIfSame(path, again.ino);
         } finally {
+          closeSync(reclaimFd);
           unlinkSync(reclaimPath);
         }
         continue;
@@ -106,7 +113,11 @@ const acquire = (path: string, timeoutMs: number): void => {
   }
 };
 
-const release = (path: string): void => {
-  const h = readHolder(path);
-  if (h && h.pid === process.pid) unlinkSync(path);
+/** Remove the lock if it is still the file this process made (the fd it kept open tells which). */
+const release = (path: string, fd: number): void => {
+  try {
+    unlinkIfSame(path, fstatSync(fd).ino);
+  } finally {
+    closeSync(fd);
+  }
 };

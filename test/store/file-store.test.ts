@@ -1,0 +1,182 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TackEvent } from '../../src/domain/events.js';
+import { encodeRecord, FileEventStore, GENESIS, openFileStore, scanStream } from '../../src/store/file.js';
+import { CorruptStoreError } from '../../src/store/port.js';
+import { sampleEvent } from '../support/events.js';
+import { tempDir } from '../support/store-factories.js';
+
+/** Deterministic pseudo-random numbers, so a failing case can be repeated. */
+const lcg = (seed: number) => () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+
+/** A valid event whose one line is longer than any read buffer. */
+const bigTrace = (n: number): TackEvent => ({
+  id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+  type: 'TraceObserved',
+  data: {
+    traceId: 't-00000000000000aa',
+    taskId: 'task-a',
+    taskHash: 'a'.repeat(64),
+    split: 'opt',
+    attempt: 0,
+    seed: 1,
+    harnessHash: 'b'.repeat(64),
+    model: { id: 'm1' },
+    outcome: { passed: false, reward: 0, exitReason: 'finished', verifierExcerpt: 'x'.repeat(5 << 20) },
+    features: {},
+    usage: { modelCalls: 1, promptTokens: 1, completionTokens: 1 },
+    steps: 1,
+    traceBlob: 'c'.repeat(64),
+  },
+  metadata: { at: '2026-01-01T00:00:00.000Z', actor: 'test', correlationId: '00000000-0000-4000-8000-000000000000', causationId: null, schema: 1 },
+});
+
+/** Stream lines for `events`, in batches of 1 to 3, chained from `prev` at revision `rev`. */
+const linesOf = (events: readonly TackEvent[], rev = 0, prev = GENESIS): { text: string; prev: string } => {
+  const rand = lcg(7);
+  let text = '';
+  for (let i = 0; i < events.length; ) {
+    const n = Math.min(events.length - i, 1 + Math.floor(rand() * 3));
+    for (let j = 0; j < n; j++) {
+      const line = encodeRecord(rev + i + j, [j, n], prev, events[i + j]);
+      prev = line.slice(line.length - 67, line.length - 3);
+      text += line;
+    }
+    i += n;
+  }
+  return { text, prev };
+};
+
+/** The error a scan of the whole buffer on this thread gives (no worker), or null. */
+const sequentialError = (stream: string, bytes: Buffer): string | null => {
+  try {
+    scanStream(stream, bytes);
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+};
+
+describe('file store: long streams (read ahead on a worker thread)', () => {
+  let dir = '';
+  let file = '';
+  let events: TackEvent[] = [];
+  let original = Buffer.alloc(0);
+
+  before(async () => {
+    dir = await tempDir();
+    await openFileStore(join(dir, '.tack'), { create: true });
+    // About 25 MB: more than the worker's whole ring of buffers, with one 5 MB line in the middle.
+    events = Array.from({ length: 60_000 }, (_, i) => sampleEvent(i, `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`));
+    events.splice(30_000, 0, bigTrace(99_999_999));
+    file = join(dir, '.tack', 'streams', 'branch-big.jsonl');
+    writeFileSync(file, linesOf(events).text);
+    original = readFileSync(file);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads back every event, in order, and verifies', async () => {
+    const store = new FileEventStore(join(dir, '.tack'));
+    const read = await store.read('branch-big');
+    assert.equal(read.length, events.length);
+    assert.deepEqual(read[30_000].event, events[30_000]);
+    assert.deepEqual(
+      read.map((r) => r.revision),
+      events.map((_, i) => i),
+    );
+    assert.deepEqual(read[59_999].event, events[59_999]);
+    const report = await store.verify();
+    assert.equal(report.events, events.length);
+    assert.equal(report.tornBytes, 0);
+    assert.equal(await store.head('branch-big'), events.length - 1);
+  });
+
+  it('a changed byte anywhere fails verify and every read, with the same message as a scan on one thread', async () => {
+    const rand = lcg(42);
+    const bigAt = original.indexOf('xxxxxxxx');
+    const positions = [0, 5, original.length - 1, original.length - 40, bigAt + 3_000_000, 2 << 20, (2 << 20) - 1, ...Array.from({ length: 8 }, () => Math.floor(rand() * original.length))];
+    // A store that has read the stream before, and so checks again without parsing what it had read.
+    const cached = new FileEventStore(join(dir, '.tack'));
+    assert.equal((await cached.read('branch-big')).length, events.length);
+    try {
+      for (const at of positions) {
+        const bytes = Buffer.from(original);
+        bytes[at] = (bytes[at] + 1 + Math.floor(rand() * 254)) % 256;
+        writeFileSync(file, bytes);
+        const expected = sequentialError('branch-big', bytes);
+        assert.ok(expected, `byte ${at}: a scan on one thread must fail`);
+        assert.match(expected, /^store corrupt at branch-big@\d+: /);
+        const store = new FileEventStore(join(dir, '.tack'));
+        await assert.rejects(store.verify(), (e: unknown) => e instanceof CorruptStoreError && e.message === expected, `verify, byte ${at}`);
+        await assert.rejects(store.read('branch-big'), (e: unknown) => e instanceof CorruptStoreError && e.message === expected, `read, byte ${at}`);
+        await assert.rejects(store.forEach('branch-big', () => {}), (e: unknown) => e instanceof CorruptStoreError && e.message === expected, `forEach, byte ${at}`);
+        await assert.rejects(cached.read('branch-big'), (e: unknown) => e instanceof CorruptStoreError && e.message === expected, `read again, byte ${at}`);
+      }
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+
+  it('a torn batch at the end is ignored by readers and cut by the next append', async () => {
+    // One batch of three records, the last one unfinished: a write that did not reach the disk whole.
+    let prev = original.subarray(original.length - 67, original.length - 3).toString('latin1');
+    let text = '';
+    for (let j = 0; j < 3; j++) {
+      const line = encodeRecord(events.length + j, [j, 3], prev, sampleEvent(70_000 + j));
+      prev = line.slice(line.length - 67, line.length - 3);
+      text += line;
+    }
+    const torn = text.slice(0, text.length - 100);
+    try {
+      appendFileSync(file, torn);
+      const store = new FileEventStore(join(dir, '.tack'));
+      assert.equal((await store.read('branch-big')).length, events.length);
+      assert.equal((await store.verify()).tornBytes, Buffer.byteLength(torn));
+      await store.append('branch-big', [sampleEvent(80_000)], events.length - 1);
+      const after = await new FileEventStore(join(dir, '.tack')).read('branch-big');
+      assert.equal(after.length, events.length + 1);
+      assert.deepEqual(after[events.length].event, sampleEvent(80_000, after[events.length].event.id));
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+});
+
+describe('file store: a process rereading a changed stream', () => {
+  it('reuses the events it had read when only new batches were added, and rereads whatever else changed', async () => {
+    const dir = await tempDir();
+    try {
+      const store = (await openFileStore(join(dir, '.tack'), { create: true })).events;
+      await store.append('branch-a', [sampleEvent(0), sampleEvent(1)], 'no_stream');
+      const before = await store.read('branch-a');
+      await store.append('branch-a', [sampleEvent(2)], 1);
+      const after = await store.read('branch-a');
+      assert.equal(after.length, 3);
+      assert.ok(after[0] === before[0] && after[1] === before[1], 'the events read before are the same objects');
+      assert.deepEqual(after[2].event, sampleEvent(2, after[2].event.id));
+
+      // Another valid history written over the same file: nothing of the old one may be reused.
+      const other = await tempDir();
+      const elsewhere = (await openFileStore(join(other, '.tack'), { create: true })).events;
+      const replaced = [sampleEvent(10), sampleEvent(11), sampleEvent(12), sampleEvent(13)];
+      await elsewhere.append('branch-a', replaced, 'no_stream');
+      const file = join(dir, '.tack', 'streams', 'branch-a.jsonl');
+      writeFileSync(file, readFileSync(join(other, '.tack', 'streams', 'branch-a.jsonl')));
+      rmSync(other, { recursive: true, force: true });
+      assert.deepEqual(
+        (await store.read('branch-a')).map((r) => r.event),
+        replaced,
+      );
+
+      // A changed byte in what was read before is caught, as on a first read.
+      const bytes = readFileSync(file);
+      bytes[40] ^= 1;
+      writeFileSync(file, bytes);
+      await assert.rejects(store.read('branch-a'), (e: unknown) => e instanceof CorruptStoreError && /^store corrupt at branch-a@0: /.test(e.message));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
