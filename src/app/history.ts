@@ -203,7 +203,7 @@ export const loadRef = async (events: EventStore, ref: string): Promise<Loaded> 
 };
 
 export type IdKind = 'rule' | 'policy' | 'proposal' | 'weakness';
-const ID_PREFIX: Record<IdKind, string> = { rule: 'R', policy: 'P', proposal: 'E', weakness: 'W' };
+export const ID_PREFIX: Record<IdKind, string> = { rule: 'R', policy: 'P', proposal: 'E', weakness: 'W' };
 
 /**
  * Reserve `count` ids of a kind, unique across the whole store: reservations are appended to one

@@ -1,4 +1,4 @@
-import { canonicalJson } from '../domain/canonical.js';
+import { firstDifference } from '../domain/difference.js';
 import type { DataOf, EventOf } from '../domain/events.js';
 import type { Task } from '../tasks/index.js';
 import type { Store } from '../store/port.js';
@@ -19,18 +19,6 @@ export interface ReplayOutcome {
   /** The first attempt whose observation differs, and how. */
   readonly firstDifference: { traceId: string; taskId: string; attempt: number; field: string; recorded: unknown; replayed: unknown } | null;
 }
-
-const firstDiff = (a: unknown, b: unknown, path = ''): { field: string; recorded: unknown; replayed: unknown } | null => {
-  const text = (x: unknown) => (x === undefined ? 'undefined' : canonicalJson(x));
-  if (text(a) === text(b)) return null;
-  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a)) {
-    for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
-      const d = firstDiff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
-      if (d) return d;
-    }
-  }
-  return { field: path || '(whole)', recorded: a, replayed: b };
-};
 
 export const replayRun = async (store: Store, branch: string, runId: string, tasksOf: (ids: readonly string[]) => readonly Task[], sandbox: SandboxOptions, ctx: StampContext, concurrency: number): Promise<ReplayOutcome> => {
   const recorded = (await branchTraces(store, branch)).filter((e) => e.metadata.correlationId === runId);
@@ -79,7 +67,7 @@ export const replayRun = async (store: Store, branch: string, runId: string, tas
     const again: DataOf<'TraceObserved'> | undefined = byId.get(r.data.traceId);
     // The cassette pointer says where responses came from, not what was observed.
     const { cassetteBlob: _recordedFrom, ...recordedData } = r.data;
-    const d = firstDiff(recordedData, again);
+    const d = firstDifference(recordedData, again);
     if (d) return { attempts: recorded.length, matched, firstDifference: { traceId: r.data.traceId, taskId: r.data.taskId, attempt: r.data.attempt, ...d } };
     matched++;
   }

@@ -1,10 +1,11 @@
 import { canonicalJson } from '../domain/canonical.js';
+import { firstDifference } from '../domain/difference.js';
 import type { DataOf, EventOf, ModelRef, TackEvent } from '../domain/events.js';
 import { ModelRef as ModelRefCodec } from '../domain/events.js';
 import { decodeWith } from '../domain/decode.js';
 import { branchStream, CorruptStoreError, IDS_STREAM, type Store } from '../store/port.js';
 import { overlayStore } from '../store/overlay.js';
-import { foldLineage, loadBranch, readLineage, type IdKind } from '../app/history.js';
+import { foldLineage, ID_PREFIX, loadBranch, readLineage, type IdKind } from '../app/history.js';
 import { fromEvent, runSuite, type Observation } from '../app/run-suite.js';
 import { loadTrajectory } from '../app/traces.js';
 import type { StampContext } from '../app/envelope.js';
@@ -85,19 +86,6 @@ class Diverged extends Error {
 class NotRecorded extends Error {}
 
 const text = (x: unknown) => (x === undefined ? 'undefined' : canonicalJson(x));
-
-/** The first field where two values differ (depth first, keys sorted), or null. */
-export const firstDifference = (a: unknown, b: unknown, path = ''): { field: string; recorded: unknown; replayed: unknown } | null => {
-  if (text(a) === text(b)) return null;
-  if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
-    const keys = Array.isArray(a) ? Array.from({ length: Math.max(a.length, (b as unknown[]).length) }, (_, i) => String(i)) : [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-    for (const k of keys) {
-      const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], Array.isArray(a) ? `${path}[${k}]` : path ? `${path}.${k}` : k);
-      if (d) return d;
-    }
-  }
-  return { field: path || '(whole)', recorded: a, replayed: b };
-};
 
 const short = (x: unknown): string => {
   const s = text(x);
@@ -384,8 +372,7 @@ const replayIteration = async (
       if (!next) throw new Diverged({ where: `iteration ${n}`, field: `ids.${kind}`, recorded: null, replayed: count, message: `the replay reserves ${count} ${kind} id(s) the recorded iteration never reserved` });
       if (next.data.count !== count)
         throw new Diverged({ where: `ids@${kind}${next.data.from}`, field: 'count', recorded: next.data.count, replayed: count, message: `the replay reserves ${count} ${kind} id(s) where the recording reserved ${next.data.count}` });
-      const prefix = { rule: 'R', policy: 'P', proposal: 'E', weakness: 'W' }[kind];
-      return Array.from({ length: count }, (_, i) => `${prefix}${next.data.from + i}`);
+      return Array.from({ length: count }, (_, i) => `${ID_PREFIX[kind]}${next.data.from + i}`);
     },
     openRoles: async (m: ModelRef) => ({
       client: modelClient(m, rolePlayer),
