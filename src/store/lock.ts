@@ -1,68 +1,53 @@
-import { closeSync, fstatSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { StoreError } from './port.js';
 
 /**
- * An exclusive inter-process lock file holding its owner's pid. A lock whose holder process is
- * dead is reclaimed; reclaiming is itself serialised by a second O_EXCL file so that two processes
- * that both find the same dead holder cannot both remove a lock that a third has just taken.
+ * The file store's writer lock: an exclusive flock(2) on a lock file that stays in place.
+ *
+ * The kernel releases the lock when its holder dies, however it dies (SIGKILL included), so a dead
+ * holder is reclaimed at once and a recycled pid can never keep a store locked. Taking and releasing
+ * it writes no directory entry: an earlier lock created and removed a file per append, and those two
+ * metadata changes rode along in every append's fdatasync, costing more than the append itself.
+ * The holder's pid is written into the file (fixed width, so its size never changes) only so that
+ * a writer who gives up can say who holds the store.
+ *
+ * flock is not in Node's fs module, so a few lines of C do it (native/flock.c, built by `npm ci`).
  */
-const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-
-const isAlive = (pid: number): boolean => {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
-interface Holder {
-  readonly pid: number;
-  readonly ino: number;
-  readonly ageMs: number;
+interface Flock {
+  tryLockExclusive(fd: number): boolean;
+  unlock(fd: number): void;
 }
 
-const readHolder = (path: string): Holder | null => {
-  try {
-    const st = statSync(path);
-    const pid = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
-    return { pid, ino: st.ino, ageMs: Date.now() - st.mtimeMs };
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
+const ADDON = join('build', 'Release', 'tack_flock.node');
+
+let flock: Flock | undefined;
+const native = (): Flock => {
+  if (flock) return flock;
+  // From dist/src/store (or src/store when run from source) up to the project root.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5 && !existsSync(join(dir, ADDON)); i++) dir = dirname(dir);
+  const path = join(dir, ADDON);
+  if (!existsSync(path)) throw new StoreError(`tack's store lock (${ADDON}) is not built: run \`npm rebuild\` in tack's folder (it needs a C compiler)`);
+  flock = createRequire(import.meta.url)(path) as Flock;
+  return flock;
 };
 
-/** A holder that wrote no pid yet is only presumed dead once the file is old. */
-const isStale = (h: Holder): boolean => (Number.isNaN(h.pid) ? h.ageMs > 5_000 : !isAlive(h.pid));
+const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
-/** Create the lock file holding this process's pid; its open fd, or null when the lock is taken. */
-const tryCreate = (path: string): number | null => {
-  let fd: number;
-  try {
-    fd = openSync(path, 'wx');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return null;
-    throw e;
-  }
-  try {
-    writeSync(fd, String(process.pid));
-  } catch (e) {
-    closeSync(fd);
-    unlinkSync(path);
-    throw e;
-  }
-  return fd;
+const PID_WIDTH = 12;
+
+const writePid = (fd: number): void => {
+  const text = Buffer.from(String(process.pid).padEnd(PID_WIDTH - 1) + '\n');
+  writeSync(fd, text, 0, text.length, 0);
 };
 
-const unlinkIfSame = (path: string, ino: number): void => {
-  try {
-    if (statSync(path).ino === ino) unlinkSync(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
+const readPid = (fd: number): string => {
+  const buf = Buffer.alloc(PID_WIDTH);
+  const n = readSync(fd, buf, 0, PID_WIDTH, 0);
+  return buf.subarray(0, n).toString('utf8').trim() || '?';
 };
 
 export interface LockOptions {
@@ -74,49 +59,25 @@ export interface LockOptions {
  * other work of this process can interleave while the lock is held.
  */
 export const withLock = <A>(path: string, fn: () => A, options: LockOptions = {}): A => {
-  const fd = acquire(path, options.timeoutMs ?? 30_000);
+  const lock = native();
+  // Read-write without O_APPEND, so the pid goes at offset 0 (Linux appends every write under O_APPEND).
+  const fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o644);
   try {
-    return fn();
-  } finally {
-    release(path, fd);
-  }
-};
-
-const acquire = (path: string, timeoutMs: number): number => {
-  const reclaimPath = path + '.reclaim';
-  const deadline = Date.now() + timeoutMs;
-  let wait = 1;
-  while (true) {
-    const fd = tryCreate(path);
-    if (fd !== null) return fd;
-    const holder = readHolder(path);
-    if (holder && isStale(holder)) {
-      const reclaimFd = tryCreate(reclaimPath);
-      if (reclaimFd !== null) {
-        try {
-          const again = readHolder(path);
-          if (again && again.ino === holder.ino && isStale(again)) unlinkIfSame(path, again.ino);
-        } finally {
-          closeSync(reclaimFd);
-          unlinkSync(reclaimPath);
-        }
-        continue;
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    let wait = 1;
+    while (!lock.tryLockExclusive(fd)) {
+      if (Date.now() > deadline) {
+        throw new StoreError(`store is locked by process ${readPid(fd)} (${path}); try again when it has finished`);
       }
-      const reclaimer = readHolder(reclaimPath);
-      if (reclaimer && isStale(reclaimer)) unlinkIfSame(reclaimPath, reclaimer.ino);
+      sleep(wait);
+      wait = Math.min(wait * 2, 50);
     }
-    if (Date.now() > deadline) {
-      throw new StoreError(`store is locked by process ${holder?.pid ?? '?'} (${path}); try again when it has finished`);
+    try {
+      writePid(fd);
+      return fn();
+    } finally {
+      lock.unlock(fd);
     }
-    sleep(wait);
-    wait = Math.min(wait * 2, 50);
-  }
-};
-
-/** Remove the lock if it is still the file this process made (the fd it kept open tells which). */
-const release = (path: string, fd: number): void => {
-  try {
-    unlinkIfSame(path, fstatSync(fd).ino);
   } finally {
     closeSync(fd);
   }

@@ -1,65 +1,62 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { withLock } from '../../src/store/lock.js';
 import { StoreError } from '../../src/store/port.js';
+import { PROJECT } from '../support/cli.js';
 import { tempDir } from '../support/store-factories.js';
 
-/** The pid of a process that has exited. */
-const deadPid = (): number => {
-  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
-  return Number(r.stdout.toString());
-};
+const HOLDER = join(PROJECT, 'dist', 'test', 'support', 'lock-holder.js');
+
+/** What another process gets when it tries the lock for 200 ms. */
+const tryFromAnotherProcess = (path: string): string => spawnSync(process.execPath, [HOLDER, 'try', path], { encoding: 'utf8' }).stdout;
+
+/** Another process that takes the lock and keeps it until killed. */
+const holdInAnotherProcess = (path: string) =>
+  new Promise<{ pid: number; kill: () => Promise<void> }>((res, rej) => {
+    const p = spawn(process.execPath, [HOLDER, 'hold', path], { stdio: ['ignore', 'pipe', 'inherit'] });
+    p.on('error', rej);
+    p.stdout.once('data', (d) => {
+      if (String(d) !== 'held\n') rej(new Error(`holder said ${String(d)}`));
+      res({ pid: p.pid!, kill: () => new Promise((done) => (p.kill('SIGKILL'), p.on('exit', () => done()))) });
+    });
+  });
 
 describe('store lock', () => {
-  it('holds the lock file with this pid while the work runs, and removes it after, also when the work throws', async () => {
-    const dir = await tempDir();
-    try {
-      const path = join(dir, 'lock');
-      const seen = withLock(path, () => readFileSync(path, 'utf8'));
-      assert.equal(seen, String(process.pid));
-      assert.equal(existsSync(path), false);
-      assert.throws(() => withLock(path, () => assert.fail('boom')), /boom/);
-      assert.equal(existsSync(path), false);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  it('keeps other processes out while the work runs, and lets them in after, also when the work throws', async () => {
+    const path = join(await tempDir(), 'lock');
+    const inside = withLock(path, () => tryFromAnotherProcess(path));
+    assert.equal(inside, `store is locked by process ${process.pid} (${path}); try again when it has finished`);
+    assert.equal(tryFromAnotherProcess(path), 'ran');
+    assert.throws(() => withLock(path, () => assert.fail('boom')), /boom/);
+    assert.equal(tryFromAnotherProcess(path), 'ran');
   });
 
-  it('reclaims a lock whose holder is dead, and waits for a live one until it gives up', async () => {
-    const dir = await tempDir();
-    try {
-      const path = join(dir, 'lock');
-      writeFileSync(path, String(deadPid()));
-      assert.equal(
-        withLock(path, () => 'ran'),
-        'ran',
-      );
-      writeFileSync(path, String(process.ppid));
-      assert.throws(
-        () => withLock(path, () => 'ran', { timeoutMs: 200 }),
-        (e: unknown) => e instanceof StoreError && e.message.startsWith(`store is locked by process ${process.ppid}`),
-      );
-      assert.equal(readFileSync(path, 'utf8'), String(process.ppid));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  it('waits for a live holder until it gives up, naming it; a holder killed while holding it blocks nobody', async () => {
+    const path = join(await tempDir(), 'lock');
+    const holder = await holdInAnotherProcess(path);
+    assert.throws(
+      () => withLock(path, () => 'ran', { timeoutMs: 200 }),
+      (e: unknown) => e instanceof StoreError && e.message === `store is locked by process ${holder.pid} (${path}); try again when it has finished`,
+    );
+    await holder.kill();
+    assert.equal(
+      withLock(path, () => 'ran', { timeoutMs: 200 }),
+      'ran',
+    );
   });
 
-  it('never removes a lock file that is not the one it made', async () => {
+  it('writes no directory entry to take or release the lock (the lock file stays)', async () => {
     const dir = await tempDir();
-    try {
-      const path = join(dir, 'lock');
-      withLock(path, () => {
-        // As if another process had wrongly reclaimed this lock and taken it.
-        unlinkSync(path);
-        writeFileSync(path, String(process.ppid));
-      });
-      assert.equal(readFileSync(path, 'utf8'), String(process.ppid));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const path = join(dir, 'lock');
+    withLock(path, () => undefined);
+    const before = statSync(dir, { bigint: true });
+    const ino = statSync(path).ino;
+    for (let i = 0; i < 20; i++) withLock(path, () => undefined);
+    const after = statSync(dir, { bigint: true });
+    assert.equal(after.mtimeNs, before.mtimeNs, 'the store folder changed');
+    assert.equal(statSync(path).ino, ino);
   });
 });

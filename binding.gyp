@@ -1,0 +1,8 @@
+{
+  "targets": [
+    {
+      "target_name": "tack_flock",
+      "sources": ["native/flock.c"]
+    }
+  ]
+}

@@ -1,0 +1,53 @@
+/*
+ * flock(2) for tack's file store: an exclusive advisory lock on an open file, taken without
+ * blocking. The kernel drops it when the holding process dies, so a dead holder never needs
+ * reclaiming, and taking it changes nothing on disk (no lock file is created or removed per append).
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/file.h>
+#include <node_api.h>
+
+static napi_value fail(napi_env env, int err) {
+  napi_throw_error(env, NULL, strerror(err));
+  return NULL;
+}
+
+static int fd_arg(napi_env env, napi_callback_info info, int32_t *fd) {
+  size_t argc = 1;
+  napi_value argv[1];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) return 0;
+  return napi_get_value_int32(env, argv[0], fd) == napi_ok;
+}
+
+/* tryLockExclusive(fd): true when this open file now holds the lock, false when another holds it. */
+static napi_value try_lock(napi_env env, napi_callback_info info) {
+  int32_t fd;
+  napi_value result;
+  if (!fd_arg(env, info, &fd)) return fail(env, EINVAL);
+  int r;
+  do r = flock(fd, LOCK_EX | LOCK_NB);
+  while (r != 0 && errno == EINTR);
+  if (r != 0 && errno != EWOULDBLOCK) return fail(env, errno);
+  napi_get_boolean(env, r == 0, &result);
+  return result;
+}
+
+/* unlock(fd) */
+static napi_value unlock(napi_env env, napi_callback_info info) {
+  int32_t fd;
+  if (!fd_arg(env, info, &fd)) return fail(env, EINVAL);
+  if (flock(fd, LOCK_UN) != 0) return fail(env, errno);
+  return NULL;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_value f;
+  napi_create_function(env, "tryLockExclusive", NAPI_AUTO_LENGTH, try_lock, NULL, &f);
+  napi_set_named_property(env, exports, "tryLockExclusive", f);
+  napi_create_function(env, "unlock", NAPI_AUTO_LENGTH, unlock, NULL, &f);
+  napi_set_named_property(env, exports, "unlock", f);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
