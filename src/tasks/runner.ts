@@ -6,12 +6,11 @@ import { seedFor } from '../domain/seed.js';
  * src/agent, or a reference agent (oracle, null).
  */
 import { mkdir, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExitReason, Split } from '../domain/events.js';
 import type { Workspace } from '../agent/workspace.js';
 import type { Task } from './loader.js';
-import { copyEnvironment, prepareEnvironment, type EnvironmentResult } from './environment.js';
+import { copyEnvironment, defaultWorkRoot, prepareEnvironment, type EnvironmentResult } from './environment.js';
 import {
   LocalWorkspace,
   PathMap,
@@ -89,7 +88,7 @@ export interface RunOptions {
   readonly sandbox?: SandboxOptions;
   /** Prepared environments (default: <tmpdir>/tack-env-cache). */
   readonly cacheDir?: string;
-  /** Where attempt copies live while they run (default: <tmpdir>/tack-attempts); each is removed after its attempt. */
+  /** Where attempt copies live while they run (default: defaultWorkRoot()); each is removed after its attempt. */
   readonly workRoot?: string;
   /** Mixed into every attempt's seed. */
   readonly baseSeed?: number;
@@ -200,7 +199,7 @@ const runResolvedAttempt = async <D>(
     return finish({ passed: false, reward: 0, exitReason: 'environment_unavailable', verifier: null, agent: null, error: env.reason }, env);
   }
 
-  const workRoot = options.workRoot ?? join(tmpdir(), 'tack-attempts');
+  const workRoot = options.workRoot ?? defaultWorkRoot();
   await mkdir(workRoot, { recursive: true });
   const dir = await mkdtemp(join(workRoot, `${task.id}-${attempt}-`));
   try {
