@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { ChatRequest, TurnKey } from './chat.js';
 import type { ModelRef } from '../domain/events.js';
 import { apiKeyFrom, type Env } from './secrets.js';
@@ -64,14 +64,22 @@ const abandoned = (): ModelCallError => new ModelCallError('model call abandoned
 export const backoffMs = (retry: RetryPolicy, attempt: number): number =>
   Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** attempt);
 
-const isRetryable = (e: unknown): boolean =>
+/**
+ * The `openai` package, loaded on the first model call: it takes a sixth of a `tack` process's start,
+ * and most commands (edit, log, why...) never call a model.
+ */
+type Sdk = typeof OpenAI;
+let sdk: Promise<Sdk> | undefined;
+const loadSdk = (): Promise<Sdk> => (sdk ??= import('openai').then((m) => m.default));
+
+const isRetryable = (OpenAI: Sdk, e: unknown): boolean =>
   e instanceof OpenAI.APIConnectionError ||
   (e instanceof OpenAI.APIError && typeof e.status === 'number' && (e.status === 429 || e.status === 408 || e.status >= 500));
 
-const rejectsToolChoice = (e: unknown): boolean =>
+const rejectsToolChoice = (OpenAI: Sdk, e: unknown): boolean =>
   e instanceof OpenAI.APIError && e.status === 400 && /tool[_ -]?choice/i.test(`${e.message} ${JSON.stringify(e.error ?? '')}`);
 
-const failureOf = (e: unknown, tries: number): ModelCallError => {
+const failureOf = (OpenAI: Sdk, e: unknown, tries: number): ModelCallError => {
   const after = tries > 1 ? ` (after ${tries} tries)` : '';
   if (e instanceof OpenAI.APIConnectionTimeoutError) return new ModelCallError(`model request timed out${after}`, 'timeout');
   if (e instanceof OpenAI.APIConnectionError) return new ModelCallError(`cannot reach the model server${after}: ${e.message}`, 'connection');
@@ -89,16 +97,19 @@ const failureOf = (e: unknown, tries: number): ModelCallError => {
  */
 export const httpEndpoint = (model: ModelRef, options: HttpEndpointOptions = {}): ChatEndpoint => {
   const retry = options.retry ?? DEFAULT_RETRY;
-  const client = new OpenAI({
+  const settings = {
     apiKey: apiKeyFrom(options.env ?? process.env),
     ...(model.baseUrl ? { baseURL: model.baseUrl } : {}),
     maxRetries: 0,
     timeout: options.timeoutMs ?? 600_000,
-    logLevel: 'off',
-  });
+    logLevel: 'off' as const,
+  };
+  let client: OpenAI | undefined;
   let sendToolChoice = true;
   return {
     async send(request, _key, signal) {
+      const OpenAI = await loadSdk();
+      client ??= new OpenAI(settings);
       let tries = 0;
       for (let retries = 0; ; ) {
         if (signal?.aborted) throw abandoned();
@@ -108,11 +119,11 @@ export const httpEndpoint = (model: ModelRef, options: HttpEndpointOptions = {})
           return await client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal });
         } catch (e) {
           if (signal?.aborted) throw abandoned();
-          if (sendToolChoice && body.tool_choice && rejectsToolChoice(e)) {
+          if (sendToolChoice && body.tool_choice && rejectsToolChoice(OpenAI, e)) {
             sendToolChoice = false;
             continue;
           }
-          if (!isRetryable(e) || retries >= retry.maxRetries) throw failureOf(e, tries);
+          if (!isRetryable(OpenAI, e) || retries >= retry.maxRetries) throw failureOf(OpenAI, e, tries);
           await sleep(backoffMs(retry, retries++), signal);
         }
       }

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { defaultWorkRoot } from '../../src/tasks/environment.js';
 import { loadTask } from '../../src/tasks/loader.js';
 import { runTasks, seedFor, type AgentFn } from '../../src/tasks/runner.js';
 import { oracleAgent } from '../../src/tasks/reference-agents.js';
@@ -74,6 +76,33 @@ describe('runner', () => {
     }
     assert.equal(new Set(results.map((r) => r.seed)).size, 4);
     assert.equal(events.filter((e) => e.startsWith('finish')).length, 4);
+  });
+
+  it('makes each attempt copy under the work root (TACK_WORK_DIR, else a tmpfs on /dev/shm, else TMPDIR) and removes it after', async () => {
+    const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' '));
+    const shm = mounts.filter((m) => m[1] === '/dev/shm').pop();
+    const shmUsable = shm !== undefined && shm[2] === 'tmpfs' && !shm[3].split(',').some((o) => o === 'noexec' || o === 'ro');
+    const expected = shmUsable ? `/dev/shm/tack-attempts-${process.getuid!()}` : join(tmpdir(), 'tack-attempts');
+    assert.equal(defaultWorkRoot(), expected);
+    const { dir: chosen, cleanup: done } = await tempDir('work-root');
+    process.env.TACK_WORK_DIR = chosen;
+    try {
+      assert.equal(defaultWorkRoot(), chosen);
+      const during: string[][] = [];
+      const agent: AgentFn = async ({ workspace }) => {
+        during.push(readdirSync(chosen));
+        await workspace.exec('echo done > /app/done.txt', { timeoutSec: 10 });
+        return { exitReason: 'finished' };
+      };
+      const [result] = await runTasks({ tasks: [loadTask(fixtureTask('done-file'))], attempts: 1, concurrency: 1, agent, cacheDir });
+      assert.equal(result.passed, true);
+      assert.equal(during[0]?.length, 1, 'one attempt folder while the attempt ran');
+      assert.match(during[0][0], /^done-file-0-/);
+      assert.deepEqual(readdirSync(chosen), [], 'the attempt folder is removed after');
+    } finally {
+      delete process.env.TACK_WORK_DIR;
+      await done();
+    }
   });
 
   it('kills a hanging verifier at its timeout, with every process it started', async () => {
