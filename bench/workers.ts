@@ -1,11 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadSuite } from '../src/tasks/index.js';
-import { minimalHarness, harnessHash } from '../src/domain/harness.js';
 import { openEsdbStore } from '../src/store/esdb.js';
-import { runSuite } from '../src/app/run-suite.js';
+import { PROJECT_ROOT, simBatch } from './sim-batch.js';
 import { queuedAttempts } from '../src/app/queued-attempts.js';
 import { startEsdbTestServer } from '../test/support/esdb-server.js';
 import { writeResults, type Figure } from './history.js';
@@ -17,15 +15,12 @@ import { writeResults, type Figure } from './history.js';
  * `node dist/bench/workers.js [--quick]` runs it alone and updates its figure in bench/results.json
  * (--quick: one attempt per task, one round).
  */
-const root = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
-const TACK = join(root, 'bin', 'tack.js');
+const TACK = join(PROJECT_ROOT, 'bin', 'tack.js');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One batch through `count` workers, each on a fresh server (nothing reused), timed from queueing to the last trace. */
 const batch = async (count: number, attemptsPerTask: number): Promise<{ attempts: number; seconds: number }> => {
-  const suite = loadSuite(join(root, 'suites', 'mini'));
-  const harness = minimalHarness(['R1', 'R2', 'R3', 'R4']);
   const server = await startEsdbTestServer({ batchAppend: true });
   const store = await openEsdbStore(server.url);
   const workers: ChildProcess[] = [];
@@ -37,19 +32,9 @@ const batch = async (count: number, attemptsPerTask: number): Promise<{ attempts
     for (let i = 0; i < count; i++) workers.push(spawn(process.execPath, [TACK, 'worker', '--store', server.url, '--name', `bench${i + 1}`], { env, stdio: 'ignore' }));
     while (((await store.work!.info())?.workers.length ?? 0) < count) await sleep(50);
     const t0 = performance.now();
-    const observed = await runSuite({
-      store,
-      branch: 'bench',
-      harness,
-      harnessHash: harnessHash(harness),
-      model: { id: 'sim:steady' },
-      tasks: suite.tasks,
+    const observed = await simBatch(store, {
       attempts: attemptsPerTask,
       concurrency: 1,
-      agent: 'llm',
-      sandbox: {},
-      cassettes: { kind: 'live' },
-      stampContext: { actor: 'tack:bench', correlationId: '00000000-0000-4000-8000-000000000000' },
       attemptKey: 'bench',
       record: true,
       remote: queuedAttempts(store.work!, { settings }),
@@ -96,7 +81,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const quick = process.argv.includes('--quick');
   const f = await workersFigure(quick ? 1 : 2, quick ? 1 : 2);
   console.log(`${f.met ? 'MET ' : 'MISS'}  ${f.ratio.toFixed(2)}x  ${f.name}: ${f.ours.toFixed(1)} ${f.unit} vs ${f.baseline.toFixed(1)} ${f.unit} (goal ${f.goal})`);
-  const file = join(root, 'bench', 'results.json');
+  const file = join(PROJECT_ROOT, 'bench', 'results.json');
   const previous: Figure[] = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { figures: Figure[] }).figures : [];
   const others = previous.filter((x) => !x.name.includes('queued to 2 tack workers'));
   writeResults(file, [...others, f]);

@@ -35,5 +35,5 @@ if (chosen.length === 0) {
   console.error('run-tests: no test files found under dist/ (did the build run?)');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=3', ...chosen], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=5', ...chosen], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -170,6 +170,14 @@ export class CassettePlayer implements ChatEndpoint {
     return stored.response;
   }
 
+  /** The recorded request and response of one turn; undefined when the cassette has no such turn. */
+  async recorded(attemptId: string, turn: number): Promise<{ request: unknown; response: unknown } | undefined> {
+    const entry = (await this.indexFor(attemptId)).turns[String(turn)];
+    if (!entry) return undefined;
+    const stored = await this.read(entry.blob, { attemptId, turn }, StoredResponse);
+    return { request: stored.request, response: stored.response };
+  }
+
   async indexFor(attemptId: string): Promise<CassetteIndex> {
     const cached = this.loaded.get(attemptId);
     if (cached) return cached;
@@ -209,16 +217,7 @@ export const readCassette = async (blobs: BlobStore, attemptId: string, indexBlo
   const player = new CassettePlayer(blobs, { [attemptId]: indexBlob });
   const index = await player.indexFor(attemptId);
   const turns: CassetteFile['turns'] = [];
-  for (const turn of Object.keys(index.turns).map(Number).sort((a, b) => a - b)) {
-    const entry = index.turns[String(turn)];
-    const bytes = await blobs.get(entry.blob).catch((e: unknown) => {
-      throw e instanceof CorruptStoreError ? new CassetteCorruptError(attemptId, turn, e.message) : e;
-    });
-    if (bytes === null) throw new CassetteMissingError(attemptId, turn, `blob ${entry.blob} is not in the store`);
-    const stored = decodeBlob(StoredResponse, bytes);
-    if (E.isLeft(stored)) throw new CassetteCorruptError(attemptId, turn, `blob ${entry.blob}: ${stored.left}`);
-    turns.push({ turn, request: stored.right.request, response: stored.right.response });
-  }
+  for (const turn of Object.keys(index.turns).map(Number).sort((a, b) => a - b)) turns.push({ turn, ...(await player.recorded(attemptId, turn))! });
   return { kind: 'tack.cassette', attemptId, turns };
 };
 

@@ -117,20 +117,15 @@ class Watched implements ChatEndpoint {
   }
 }
 
-const recordedRequest = async (store: Store, index: CassetteIndex | string, turn: number): Promise<unknown> => {
-  const idx = typeof index === 'string' ? (JSON.parse((await store.blobs.get(index))?.toString('utf8') ?? '{}') as CassetteIndex) : index;
-  const entry = idx.turns?.[String(turn)];
-  if (!entry) return undefined;
-  const stored = await store.blobs.get(entry.blob);
-  return stored ? (JSON.parse(stored.toString('utf8')) as { request?: unknown }).request : undefined;
-};
+const recordedRequest = async (store: Store, attemptId: string, index: CassetteIndex | string | undefined, turn: number): Promise<unknown> =>
+  index === undefined ? undefined : (await new CassettePlayer(store.blobs, { [attemptId]: index }).recorded(attemptId, turn))?.request;
 
 /** A cassette problem as the replay reports it: corruption stays corruption, a changed request is a divergence at its turn. */
 const cassetteProblem = async (store: Store, indexes: Readonly<Record<string, CassetteIndex | string>>, p: { error: CassetteError; request: ChatRequest }, trace?: { traceId: string; taskId: string; attempt: number }): Promise<Error> => {
   const e = p.error;
   if (e instanceof CassetteCorruptError) return new CorruptStoreError(e.message);
   if (e instanceof CassetteDivergenceError) {
-    const before = await recordedRequest(store, indexes[e.attemptId], e.turn).catch(() => undefined);
+    const before = await recordedRequest(store, e.attemptId, indexes[e.attemptId], e.turn).catch(() => undefined);
     const d = before === undefined ? null : firstDifference(before, p.request);
     const turn = d ? (turnOfMessage((before as { messages?: unknown }).messages, d.field) ?? e.turn) : e.turn;
     return new Diverged({

@@ -5,7 +5,7 @@ import { seedFor } from '../domain/seed.js';
  * The agent is any function of (instruction, workspace, task, attempt, seed): the LLM agent of
  * src/agent, or a reference agent (oracle, null).
  */
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExitReason, Split } from '../domain/events.js';
 import type { Workspace } from '../agent/workspace.js';
@@ -136,6 +136,36 @@ export const runTasks = async <D>(o: RunTasksOptions<D>): Promise<AttemptResult<
   return results;
 };
 
+const swept = new Map<string, Promise<void>>();
+
+/**
+ * Removes the attempt folders of processes that died without removing them (a SIGKILLed run or
+ * worker): on a tmpfs they would hold memory until the machine restarts. Once per work root and
+ * process; a folder is named with its process's pid, and one whose process lives is left alone.
+ */
+const sweepOnce = (workRoot: string): Promise<void> => {
+  let p = swept.get(workRoot);
+  if (!p) {
+    p = (async () => {
+      for (const name of await readdir(workRoot).catch(() => [] as string[])) {
+        const pid = Number(/-p(\d+)-[A-Za-z0-9]{6}$/.exec(name)?.[1]);
+        if (pid > 0 && pid !== process.pid && !isAlive(pid)) await removeTree(join(workRoot, name));
+      }
+    })();
+    swept.set(workRoot, p);
+  }
+  return p;
+};
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
 /** Runs one attempt of one task. */
 export const runAttempt = <D>(task: Task, attempt: number, agent: AgentFn<D>, options: RunOptions = {}): Promise<AttemptResult<D>> =>
   runResolvedAttempt(task, attempt, agent, options, resolveSandboxMode(options.sandbox));
@@ -201,7 +231,8 @@ const runResolvedAttempt = async <D>(
 
   const workRoot = options.workRoot ?? defaultWorkRoot();
   await mkdir(workRoot, { recursive: true });
-  const dir = await mkdtemp(join(workRoot, `${task.id}-${attempt}-`));
+  await sweepOnce(workRoot);
+  const dir = await mkdtemp(join(workRoot, `${task.id}-${attempt}-p${process.pid}-`));
   try {
     let paths: AttemptPaths;
     try {

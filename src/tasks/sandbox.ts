@@ -587,8 +587,17 @@ const killGroup = (pid: number): void => {
   }
 };
 
+const removeWithRm = (dir: string): Promise<boolean> =>
+  new Promise((done) => {
+    const child = spawn('rm', ['-rf', '--', dir], { stdio: 'ignore' });
+    child.once('error', () => done(false));
+    child.once('close', (code) => done(code === 0));
+  });
+
 /** Removes a tree the sandbox wrote, including directories it left without write permission. */
 export const removeTree = async (dir: string): Promise<void> => {
+  // rm(1) walks the tree in its own process: an attempt's ~1,500 entries cost this event loop nothing.
+  if (await removeWithRm(dir)) return;
   try {
     await rm(dir, { recursive: true, force: true });
   } catch {

@@ -1,7 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { defaultWorkRoot } from '../../src/tasks/environment.js';
@@ -78,7 +79,7 @@ describe('runner', () => {
     assert.equal(events.filter((e) => e.startsWith('finish')).length, 4);
   });
 
-  it('makes each attempt copy under the work root (TACK_WORK_DIR, else a tmpfs on /dev/shm, else TMPDIR) and removes it after', async () => {
+  it('makes each attempt copy under the work root (TACK_WORK_DIR, else a tmpfs on /dev/shm, else TMPDIR), removes it after, and sweeps those of dead processes', async () => {
     const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' '));
     const shm = mounts.filter((m) => m[1] === '/dev/shm').pop();
     const shmUsable = shm !== undefined && shm[2] === 'tmpfs' && !shm[3].split(',').some((o) => o === 'noexec' || o === 'ro');
@@ -88,9 +89,15 @@ describe('runner', () => {
     process.env.TACK_WORK_DIR = chosen;
     try {
       assert.equal(defaultWorkRoot(), chosen);
+      // Left by a process that was killed mid-attempt (removed), and by one that still runs (kept).
+      const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+      const stale = `done-file-0-p${dead}-AbC123`;
+      const running = `done-file-0-p${process.ppid}-XyZ789`;
+      mkdirSync(join(chosen, stale, 'rootfs', 'etc'), { recursive: true });
+      mkdirSync(join(chosen, running));
       const during: string[][] = [];
       const agent: AgentFn = async ({ workspace }) => {
-        during.push(readdirSync(chosen));
+        during.push(readdirSync(chosen).filter((n) => n.includes(`-p${process.pid}-`)));
         await workspace.exec('echo done > /app/done.txt', { timeoutSec: 10 });
         return { exitReason: 'finished' };
       };
@@ -98,7 +105,7 @@ describe('runner', () => {
       assert.equal(result.passed, true);
       assert.equal(during[0]?.length, 1, 'one attempt folder while the attempt ran');
       assert.match(during[0][0], /^done-file-0-/);
-      assert.deepEqual(readdirSync(chosen), [], 'the attempt folder is removed after');
+      assert.deepEqual(readdirSync(chosen), [running], 'the attempt folder and the dead process folder are removed after');
     } finally {
       delete process.env.TACK_WORK_DIR;
       await done();
