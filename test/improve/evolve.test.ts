@@ -42,16 +42,21 @@ describe('tack evolve on sim:repeater (reduced setting: 1 iteration, 1 attempt o
   let after: number;
   let randomAfter: number;
   before(async () => {
+    // The random ablation evolves in a second store made the same way, so both evolutions run at
+    // once (each keeps the 2 cores only partly busy) and neither sees the other's ids or events.
     dir = await tempDir();
-    await ok(dir, ['init', '--model', 'sim:repeater']);
-    await ok(dir, ['branch', 'rnd', '--from', 'main', '--model', 'sim:repeater']);
+    const rndDir = await tempDir();
+    for (const d of [dir, rndDir]) {
+      await ok(d, ['init', '--model', 'sim:repeater']);
+      await ok(d, ['branch', 'rnd', '--from', 'main', '--model', 'sim:repeater']);
+    }
     const start = JSON.parse((await ok(dir, ['show', 'main', '--json'])).stdout).harnessHash;
+    assert.equal(JSON.parse((await ok(rndDir, ['show', 'rnd', '--json'])).stdout).harnessHash, start, 'both start from the same harness');
     const budget = ['--suite', CORE, '--iterations', '1', '--attempts', '1', '--candidates', '3', '--test-attempts', '3'];
-    await ok(dir, ['evolve', '--branch', 'main', ...budget]);
-    await ok(dir, ['evolve', '--branch', 'rnd', '--proposer', 'random', ...budget]);
+    await Promise.all([ok(dir, ['evolve', '--branch', 'main', ...budget]), ok(rndDir, ['evolve', '--branch', 'rnd', '--proposer', 'random', ...budget])]);
     before0 = await testRateOf(dir, 'main', start);
     after = await testRate(dir, 'main');
-    randomAfter = await testRate(dir, 'rnd');
+    randomAfter = await testRate(rndDir, 'rnd');
   });
 
   it('raises the test-split pass rate to at least 1.33x, more than the random proposer at the same budget', () => {
