@@ -1,5 +1,8 @@
 import { loadSuite, type Task } from '../tasks/index.js';
-import { initialize, createBranch } from '../domain/decide.js';
+import { initialize, createBranch, humanEdit } from '../domain/decide.js';
+import type { Edit } from '../domain/edits.js';
+import type { Policy } from '../domain/harness.js';
+import { cherryPick } from '../improve/cherry-pick.js';
 import { minimalHarness, MINIMAL_RULE_COUNT } from '../domain/harness.js';
 import { openFileStore } from '../store/file.js';
 import type { Store } from '../store/port.js';
@@ -52,7 +55,12 @@ export interface DemoResult {
   readonly replay: { branch: string; status: string; iterations: number }[];
   /** Rejected proposals whose gate record names a per-task regression (harmful edits the guard caught). */
   readonly harmfulRejected: { branch: string; proposalId: string; reason: string }[];
+  /** The gate check: a person's harmful edit cherry-picked onto an evolved branch, and its verdict there. */
+  readonly probe: { proposalId: string; onto: string; verdict: 'pass' | 'fail'; reasons: string[] };
 }
+
+/** The scratch branch where the demo's harmful edit is committed before it is cherry-picked. */
+export const PROBE_BRANCH = 'harmful-probe';
 
 const rate = (obs: readonly Observation[]) => obs.filter((o) => o.passed).length / Math.max(1, obs.length);
 const perTask = (obs: readonly Observation[]) => {
@@ -118,6 +126,19 @@ export const runDemo = async (
         }
       }
     }
+    // The per-task guard at work whatever the proposers happened to draw: a person commits a tool
+    // budget that stops a run after 5 calls on a scratch branch, and it is cherry-picked onto the
+    // first persona's evolved branch, where the gate decides on that branch's own runs.
+    const target = settings.personas[0];
+    say(`${PROBE_BRANCH}: a person commits a 5-call tool budget that stops runs; cherry-picked onto ${target}, gated on ${target}'s own runs`);
+    await appendDecision(store, PROBE_BRANCH, 'no_stream', decided(createBranch(PROBE_BRANCH, main, { id: 'sim:steady' }, 'demo: a harmful edit for the gate')), ctx);
+    const [policyId] = await mintIds(store.events, 'policy', 1, ctx);
+    const [probeId] = await mintIds(store.events, 'proposal', 1, ctx);
+    const scratch = await loadBranch(store.events, PROBE_BRANCH);
+    const budget: Edit = { op: 'SetPolicy', policy: { id: policyId, kind: 'ToolCallBudget', params: { maxCalls: 5, action: 'stop', message: 'Tool-call budget reached; stopping.' } } as Policy };
+    await appendDecision(store, PROBE_BRANCH, scratch.ownHead, decided(humanEdit(scratch.state, probeId, budget, 'demo: bound every run to 5 tool calls')), ctx);
+    const picked = await cherryPick({ store, proposalId: probeId, onto: target, suite, attempts: settings.attempts, concurrency: settings.concurrency, sandbox: {}, record: true, stampContext: ctx });
+    const probe = { proposalId: probeId, onto: target, verdict: picked.verdict, reasons: [...picked.reasons] };
     const replay: DemoResult['replay'] = [];
     const harmfulRejected: DemoResult['harmfulRejected'] = [];
     for (const persona of settings.personas)
@@ -129,7 +150,7 @@ export const runDemo = async (
           if (e.stream === `branch-${branch}` && e.event.type === 'EditRejected' && /per-task guard/.test(e.event.data.reason))
             harmfulRejected.push({ branch, proposalId: e.event.data.proposalId, reason: e.event.data.reason });
       }
-    return { dir, settings, branches: rows, whyId, whyBranch, replay, harmfulRejected };
+    return { dir, settings, branches: rows, whyId, whyBranch, replay, harmfulRejected, probe };
   } finally {
     await store.close();
   }

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEMO_DEFAULTS, DEMO_QUICK, runDemo, type DemoResult } from '../../app/demo.js';
+import { DEMO_DEFAULTS, DEMO_QUICK, PROBE_BRANCH, runDemo, type DemoResult } from '../../app/demo.js';
 import { commandContext, printJson, stdio, type GlobalArgs } from '../context.js';
 import { run } from '../main.js';
 import type { Command } from './types.js';
@@ -33,6 +33,9 @@ const table = (r: DemoResult): string => {
     `Harmful proposals rejected by the per-task guard: ${r.harmfulRejected.length}` +
       (r.harmfulRejected.length ? ` (e.g. ${r.harmfulRejected[0].proposalId} on ${r.harmfulRejected[0].branch}: ${r.harmfulRejected[0].reason.split(';').find((x) => /per-task guard/.test(x))?.trim()})` : '') +
       '.',
+    `Gate check: a person's 5-call tool budget (${r.probe.proposalId}, committed on ${PROBE_BRANCH}) cherry-picked onto ${r.probe.onto} was ${r.probe.verdict === 'pass' ? 'accepted' : 'rejected'} on ${r.probe.onto}'s own runs` +
+      (r.probe.verdict === 'fail' ? `: ${r.probe.reasons.find((x) => /per-task guard/.test(x)) ?? r.probe.reasons[0] ?? ''}` : '') +
+      '.',
     'Simulated personas stand in for real models (sim:prober ~ MiniMax M2.5, sim:repeater ~ Qwen3.5-35B-A3B, sim:forgetful ~ GLM-5): these numbers are not Terminal-Bench results.',
   ].join('\n');
 };
@@ -55,7 +58,7 @@ export const demoCommand: Command = () => ({
     say(`tack demo in ${dir} (file store, simulated models, built-in suite ${suite})`);
     const result = await runDemo(dir, suite, args.quick ? DEMO_QUICK : DEMO_DEFAULTS, commandContext('tack:demo'), say);
     if (args.json) {
-      printJson(stdio, { dir: result.dir, settings: result.settings, branches: result.branches, replay: result.replay, harmfulRejected: result.harmfulRejected });
+      printJson(stdio, { dir: result.dir, settings: result.settings, branches: result.branches, replay: result.replay, harmfulRejected: result.harmfulRejected, probe: result.probe });
       return;
     }
     stdio.out(table(result));
