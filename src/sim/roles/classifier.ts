@@ -1,3 +1,4 @@
+import { canonicalJson } from '../../domain/canonical.js';
 import { readConversation, type ChatMessage } from '../conversation.js';
 import { draw, hashHex } from '../random.js';
 import { dress, jsonIn, sectionsOf } from './prompt.js';
@@ -137,9 +138,12 @@ const noisy = (c: Classification, seed: number, key: string): Classification => 
 export const classifierReply = (messages: readonly ChatMessage[], seed: number, options: ClassifierOptions): string => {
   const conv = readConversation(messages);
   const prompt = conv.instruction;
-  const key = hashHex('classifier', prompt);
   const sections = sectionsOf(prompt);
   const classification = analyse(stepsOf(jsonIn(sections.get('trace'))), sections.get('outcome') ?? '', hintLabels(sections.get('mechanism hints') ?? ''));
+  // Draws follow what the answer is about, not every byte of the trace: outputs carry bytes that
+  // change from run to run (a compiler's temporary file names), and a draw keyed on them made two
+  // runs of the same evolution disagree.
+  const key = hashHex('classifier', canonicalJson(classification));
   const repair = conv.turns.length > 0;
   const answer = draw(seed, key, 'noise') < options.noise ? noisy(classification, seed, key) : classification;
   return dress(answer, seed, key, !repair && draw(seed, key, 'malformed') < options.malformed, 'Let me look at where the trace first went wrong.');

@@ -291,7 +291,6 @@ const editKey = (edit: unknown): string => {
 export const proposerReply = (messages: readonly ChatMessage[], seed: number, options: ProposerOptions): string => {
   const conv = readConversation(messages);
   const prompt = conv.instruction;
-  const key = hashHex('proposer', prompt);
   const sections = sectionsOf(prompt);
   const weaknesses = weaknessesOf(jsonIn(sections.get('weaknesses')));
   const harness = harnessOf(jsonIn(sections.get('harness')));
@@ -299,6 +298,12 @@ export const proposerReply = (messages: readonly ChatMessage[], seed: number, op
   const rejectedSection = jsonIn(sections.get('rejected proposals'));
   const rejected = (Array.isArray(rejectedSection) ? (rejectedSection as Json[]) : []).map((r) => editKey(r?.edit));
   const limit = Number(/\b(\d+)\b/.exec(sections.get('limits') ?? '')?.[1] ?? 4);
+  // Draws follow what the answer is built from, not the evidence excerpts: those quote command
+  // outputs, whose bytes change from run to run (a compiler's temporary file names).
+  const key = hashHex(
+    'proposer',
+    canonicalJson({ weaknesses: weaknesses.map((w) => [w.weaknessId, w.mechanism, w.taskIds]), harness, protectedTasks, rejected, limit }),
+  );
   const repair = conv.turns.length > 0;
   const malformed = !repair && draw(seed, key, 'malformed') < options.malformed;
   const recognised = weaknesses.filter((w) => categoryOf(w) !== undefined);
