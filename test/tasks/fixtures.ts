@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,3 +19,16 @@ export const tempDir = async (prefix: string): Promise<{ dir: string; cleanup: (
 export const copyFixtures = async (into: string, names: readonly string[]): Promise<void> => {
   for (const n of names) await cp(fixtureTask(n), join(into, n), { recursive: true });
 };
+
+/** Command lines of the host's processes that contain a marker. */
+export const hostProcessesWith = (marker: string): string[] =>
+  readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .flatMap((pid) => {
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+        return cmd.includes(marker) ? [cmd] : [];
+      } catch {
+        return [];
+      }
+    });

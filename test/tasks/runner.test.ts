@@ -9,20 +9,8 @@ import { defaultWorkRoot } from '../../src/tasks/environment.js';
 import { loadTask } from '../../src/tasks/loader.js';
 import { runTasks, seedFor, type AgentFn } from '../../src/tasks/runner.js';
 import { oracleAgent } from '../../src/tasks/reference-agents.js';
-import { copyFixtures, fixtureTask, tempDir } from './fixtures.js';
+import { copyFixtures, fixtureTask, hostProcessesWith, tempDir } from './fixtures.js';
 
-/** Command lines of the host's processes that contain a marker. */
-const hostProcessesWith = (marker: string): string[] =>
-  readdirSync('/proc')
-    .filter((p) => /^\d+$/.test(p))
-    .flatMap((pid) => {
-      try {
-        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-        return cmd.includes(marker) ? [cmd] : [];
-      } catch {
-        return [];
-      }
-    });
 
 describe('runner', () => {
   let cacheDir = '';

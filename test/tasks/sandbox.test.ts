@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -11,19 +11,8 @@ import { runTasks, type AgentFn } from '../../src/tasks/runner.js';
 import { nullAgent, oracleAgent } from '../../src/tasks/reference-agents.js';
 import { resolveSandboxMode, SandboxError, SandboxSession, UNSAFE_WARNING, WorkspaceFileError } from '../../src/tasks/sandbox.js';
 import { copyEnvironment, prepareEnvironment } from '../../src/tasks/environment.js';
-import { fixtureTask, repoRoot, tempDir } from './fixtures.js';
+import { fixtureTask, hostProcessesWith, repoRoot, tempDir } from './fixtures.js';
 
-const hostProcessesWith = (marker: string): string[] =>
-  readdirSync('/proc')
-    .filter((p) => /^\d+$/.test(p))
-    .flatMap((pid) => {
-      try {
-        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-        return cmd.includes(marker) ? [cmd] : [];
-      } catch {
-        return [];
-      }
-    });
 
 /** The host's root home when tack can write there (it runs as root in CI), else the user's home. */
 const hostHome = (): string => (process.getuid?.() === 0 ? '/root' : homedir());
