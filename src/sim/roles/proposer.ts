@@ -5,8 +5,9 @@ import { dress, jsonIn, sectionsOf } from './prompt.js';
 
 /**
  * The proposer answers with harness edits as JSON (shapes in src/sim/README.md). New rules and
- * policies carry no id: the loop mints them. A share of proposals is useless or harmful, and a share
- * of answers is malformed, so that validation has real work to do.
+ * policies carry no id: the loop mints them. After the first proposal (always an answer to the top
+ * weakness), a share is useless or harmful, and a share of answers is malformed, so that validation
+ * has real work to do.
  */
 export interface ProposerOptions {
   /** Share of proposals that are generic advice rules. */
@@ -323,7 +324,9 @@ export const proposerReply = (messages: readonly ChatMessage[], seed: number, op
   const proposals: Proposal[] = [];
   for (let j = 0; j < limit * 2 && proposals.length < limit; j++) {
     const w = recognised[j % recognised.length];
-    const r = draw(seed, key, 'slot', j);
+    // The first proposal always answers the top weakness (a model leads with its best idea); the
+    // useless and harmful shares apply to the rest.
+    const r = j === 0 ? 1 : draw(seed, key, 'slot', j);
     let option: Option | undefined;
     if (r < options.harmful) option = { ...HARMFUL[Math.floor(draw(seed, key, 'harm', j) * HARMFUL.length)](harness), risky: false };
     else if (r < options.harmful + options.useless) {
