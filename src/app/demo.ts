@@ -29,7 +29,7 @@ export interface DemoSettings {
 }
 
 export const DEMO_DEFAULTS: DemoSettings = { personas: ['prober', 'repeater', 'forgetful'], iterations: 1, attempts: 1, testAttempts: 3, candidates: 3, concurrency: 4 };
-export const DEMO_QUICK: DemoSettings = { ...DEMO_DEFAULTS, iterations: 1, candidates: 2, testAttempts: 1 };
+export const DEMO_QUICK: DemoSettings = { ...DEMO_DEFAULTS, iterations: 1, candidates: 1, testAttempts: 1 };
 
 export interface DemoRow {
   readonly branch: string;
