@@ -94,3 +94,16 @@ export const strict = <R extends t.Props, O extends t.Props = Record<never, neve
   strictBaseOf.set(codec, base);
   return codec;
 };
+
+/** The fields of io-ts's codec classes that the guard compiler and the JSON Schema generator read. */
+export interface CodecInternals {
+  readonly _tag?: string;
+  readonly name: string;
+  readonly props?: t.Props;
+  readonly types?: readonly t.Mixed[];
+  readonly type?: t.Mixed;
+  readonly value?: unknown;
+  readonly keys?: Record<string, unknown>;
+  readonly domain?: t.Mixed;
+  readonly codomain?: t.Mixed;
+}

@@ -1,5 +1,5 @@
 import type * as t from 'io-ts';
-import { leafTestOf, strictBaseOf, type LeafTest } from './codecs.js';
+import { leafTestOf, strictBaseOf, type CodecInternals as Tagged, type LeafTest } from './codecs.js';
 
 /**
  * A codec's type guard compiled to one plain function, for the hot read path (a stored history is
@@ -12,16 +12,6 @@ import { leafTestOf, strictBaseOf, type LeafTest } from './codecs.js';
  * Where it is stricter than io-ts (holes in sparse arrays), callers fall back to io-ts, so what is
  * accepted overall never changes. property-tests/guard.test.ts holds it to io-ts's answers.
  */
-interface Tagged {
-  readonly _tag?: string;
-  readonly props?: t.Props;
-  readonly types?: readonly t.Mixed[];
-  readonly type?: t.Mixed;
-  readonly value?: unknown;
-  readonly keys?: Record<string, unknown>;
-  readonly domain?: t.Mixed;
-  readonly codomain?: t.Mixed;
-}
 
 /**
  * A test equivalent to `re.test(v)` for a string `v`. V8 runs a counted repetition such as

@@ -1,19 +1,9 @@
 import type * as t from 'io-ts';
-import { jsonSchemaOf, strictBaseOf } from './codecs.js';
+import { jsonSchemaOf, strictBaseOf, type CodecInternals as Tagged } from './codecs.js';
 
 /** JSON Schema (draft 2020-12) generated from the io-ts codecs, so schemas/ never drifts from the code. */
 export type JsonSchema = Record<string, unknown>;
 
-interface Tagged {
-  readonly _tag?: string;
-  readonly name: string;
-  readonly props?: t.Props;
-  readonly types?: readonly t.Mixed[];
-  readonly type?: t.Mixed;
-  readonly value?: unknown;
-  readonly keys?: Record<string, unknown>;
-  readonly codomain?: t.Mixed;
-}
 
 const objectSchema = (required: t.Props, optional: t.Props, closed: boolean): JsonSchema => {
   const properties: Record<string, JsonSchema> = {};
