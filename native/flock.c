@@ -1,6 +1,6 @@
 /*
- * flock(2) for tack's file store: an exclusive advisory lock on an open file, taken without
- * blocking. The kernel drops it when the holding process dies, so a dead holder never needs
+ * flock(2) for tack's file store: an exclusive (writer) or shared (reader) advisory lock on an
+ * open file, taken without blocking. The kernel drops it when the holding process dies, so a dead holder never needs
  * reclaiming, and taking it changes nothing on disk (no lock file is created or removed per append).
  */
 #include <errno.h>
@@ -20,18 +20,23 @@ static int fd_arg(napi_env env, napi_callback_info info, int32_t *fd) {
   return napi_get_value_int32(env, argv[0], fd) == napi_ok;
 }
 
-/* tryLockExclusive(fd): true when this open file now holds the lock, false when another holds it. */
-static napi_value try_lock(napi_env env, napi_callback_info info) {
+static napi_value try_lock(napi_env env, napi_callback_info info, int mode) {
   int32_t fd;
   napi_value result;
   if (!fd_arg(env, info, &fd)) return fail(env, EINVAL);
   int r;
-  do r = flock(fd, LOCK_EX | LOCK_NB);
+  do r = flock(fd, mode | LOCK_NB);
   while (r != 0 && errno == EINTR);
   if (r != 0 && errno != EWOULDBLOCK) return fail(env, errno);
   napi_get_boolean(env, r == 0, &result);
   return result;
 }
+
+/* tryLockExclusive(fd): true when this open file now holds the lock, false when another holds it. */
+static napi_value try_lock_exclusive(napi_env env, napi_callback_info info) { return try_lock(env, info, LOCK_EX); }
+
+/* tryLockShared(fd): as tryLockExclusive, but other shared holders may hold it too. */
+static napi_value try_lock_shared(napi_env env, napi_callback_info info) { return try_lock(env, info, LOCK_SH); }
 
 /* unlock(fd) */
 static napi_value unlock(napi_env env, napi_callback_info info) {
@@ -43,8 +48,10 @@ static napi_value unlock(napi_env env, napi_callback_info info) {
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_value f;
-  napi_create_function(env, "tryLockExclusive", NAPI_AUTO_LENGTH, try_lock, NULL, &f);
+  napi_create_function(env, "tryLockExclusive", NAPI_AUTO_LENGTH, try_lock_exclusive, NULL, &f);
   napi_set_named_property(env, exports, "tryLockExclusive", f);
+  napi_create_function(env, "tryLockShared", NAPI_AUTO_LENGTH, try_lock_shared, NULL, &f);
+  napi_set_named_property(env, exports, "tryLockShared", f);
   napi_create_function(env, "unlock", NAPI_AUTO_LENGTH, unlock, NULL, &f);
   napi_set_named_property(env, exports, "unlock", f);
   return exports;

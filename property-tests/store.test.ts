@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { FileEventStore, openFileStore } from '../src/store/file.js';
+import { encodeBatch, FileEventStore, openFileStore } from '../src/store/file.js';
 import { MemoryEventStore } from '../src/store/memory.js';
 import { ConflictError, CorruptStoreError, type EventStore, type ExpectedRevision } from '../src/store/port.js';
-import { sampleEvents } from '../test/support/events.js';
+import { sampleEvent, sampleEvents } from '../test/support/events.js';
 import { tempDir } from '../test/support/store-factories.js';
 import { historyArb, RUNS } from './support/arbitraries.js';
 
@@ -21,11 +21,57 @@ describe('file store properties', () => {
           await store.events.verify();
           const file = join(dir, '.tack', 'streams', 'branch-main.jsonl');
           const bytes = readFileSync(file);
-          const i = at % bytes.length;
+          // A byte of the records: past them the file holds the NUL bytes laid down ahead of appends.
+          const records = bytes.indexOf(0) < 0 ? bytes.length : bytes.indexOf(0);
+          const i = at % records;
           bytes[i] = (bytes[i] + delta) % 256;
           writeFileSync(file, bytes);
           await assert.rejects(new FileEventStore(join(dir, '.tack')).verify(), (e: unknown) => e instanceof CorruptStoreError && /branch-main@\d+/.test(e.message));
           await assert.rejects(new FileEventStore(join(dir, '.tack')).read('branch-main'), CorruptStoreError);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('a batch that reached the disk in some of its sectors only reads as if never written, and the next append clears it', async () => {
+    await fc.assert(
+      fc.asyncProperty(historyArb, fc.integer({ min: 1, max: 4 }), fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), async (events, n, lost) => {
+        const dir = await tempDir();
+        try {
+          const store = await openFileStore(join(dir, '.tack'), { create: true });
+          await store.events.append('branch-main', events, 'no_stream');
+          const file = join(dir, '.tack', 'streams', 'branch-main.jsonl');
+          const bytes = readFileSync(file);
+          const good = bytes.indexOf(0);
+          const next = encodeBatch(events.length, bytes.subarray(good - 67, good - 3).toString('latin1'), sampleEvents(n, 500), good).bytes;
+          // The sectors the batch touches; those marked lost keep their NUL bytes.
+          const first = Math.floor(good / 512);
+          const last = Math.floor((good + next.length - 1) / 512);
+          const kept = Buffer.from(next);
+          let whole = true;
+          for (let k = first; k <= last; k++) {
+            if (!lost[(k - first) % lost.length]) continue;
+            kept.fill(0, Math.max(0, k * 512 - good), Math.min(next.length, (k + 1) * 512 - good));
+            whole = false;
+          }
+          fc.pre(!whole);
+          const torn = Buffer.from(bytes);
+          kept.copy(torn, good);
+          writeFileSync(file, torn);
+          const reader = new FileEventStore(join(dir, '.tack'));
+          assert.equal((await reader.read('branch-main')).length, events.length);
+          await reader.append('branch-main', sampleEvents(1, 900), events.length - 1);
+          const after = new FileEventStore(join(dir, '.tack'));
+          const back = await after.read('branch-main');
+          assert.deepEqual(
+            back.map((r) => r.event.id),
+            [...events.map((e) => e.id), back[events.length]?.event.id],
+          );
+          assert.deepEqual(back[events.length].event.data, sampleEvent(900).data);
+          assert.equal((await after.verify()).tornBytes, 0);
         } finally {
           rmSync(dir, { recursive: true, force: true });
         }

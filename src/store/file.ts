@@ -1,10 +1,10 @@
 import {
   closeSync,
+  constants,
   existsSync,
   fdatasyncSync,
   fstatSync,
   fsyncSync,
-  ftruncateSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -38,17 +38,19 @@ import { HASH_SUFFIX_LEN, hashMatches, hasHashSuffix } from './record-hash.js';
 import { ReadAhead } from './read-ahead.js';
 
 /**
- * The embedded file store (`.tack/`): one append-only JSON-lines file per stream.
+ * The embedded file store (`.tack/`): one JSON-lines file per stream, preallocated.
  *
  * A line is `{"rev":R,"batch":[i,n],"prev":"<hash>","event":{...},"hash":"<hash>"}` where `hash` is
  * the sha256 of the line's own text before `,"hash":`, and `prev` is the previous line's hash, so
  * the records form a chain and any changed byte is caught. `batch` marks the i-th of n records
- * written together: a batch is one write and one fsync, and a batch that did not reach the disk
- * whole (a torn write) is cut back, by the lock holder only, to the last complete batch. Readers
- * ignore such a tail. A complete line that fails its checks is corruption, never cut.
+ * written together: a batch is one write and one fdatasync. Past the records the file holds NUL
+ * bytes laid down ahead of appends (see tornShape). A batch that did not reach the disk whole (a
+ * torn write) is ignored by readers and cleared, by the lock holder only, before the next batch is
+ * written where it was. A complete line that fails its checks is corruption, never cut.
  */
 export const GENESIS = '0'.repeat(64);
-const FORMAT = { format: 'tack-file-store', version: 1 };
+/** Version 2 preallocates stream files (see tornShape); it reads version 1 stores, and marks them 2. */
+const FORMAT = { format: 'tack-file-store', version: 2 };
 
 interface ParsedRecord {
   readonly rev: number;
@@ -62,14 +64,45 @@ interface StreamScan {
   readonly knownHolds: boolean;
   /** Where the whole batches end: a scan resumes here. */
   readonly point: ScanPoint;
-  /** File offset where whole batches end; anything after is a torn tail. */
+  /** File offset where whole batches end; anything after is a torn tail or preallocated NUL bytes. */
   readonly goodBytes: number;
-  readonly totalBytes: number;
+  /** How far the bytes of a torn tail reach (goodBytes when there is none): the next writer clears them first. */
+  readonly dirtyEnd: number;
+  /** The file's size, as the scan found its end. */
+  readonly fileEnd: number;
 }
 
-export const encodeRecord = (rev: number, batch: readonly [number, number], prev: string, event: unknown): string => {
-  const body = `{"rev":${rev},"batch":[${batch[0]},${batch[1]}],"prev":"${prev}","event":${JSON.stringify(event)}`;
+/** A record's line; `pad` is JSON whitespace after the event, inside the hash (see encodeBatch). */
+export const encodeRecord = (rev: number, batch: readonly [number, number], prev: string, event: unknown, pad = ''): string => {
+  const body = `{"rev":${rev},"batch":[${batch[0]},${batch[1]}],"prev":"${prev}","event":${JSON.stringify(event)}${pad}`;
   return `${body},"hash":"${sha256(body)}"}\n`;
+};
+
+/** The hash a record's line ends with. */
+const hashOf = (line: string): string => line.slice(line.length - 67, line.length - 3);
+
+/**
+ * The lines of a batch written at file offset `at` after the record hashed `prev`, and its last
+ * hash. A batch that would end one byte past a sector boundary, or one byte short of one, gets a
+ * space in its last record (see tornShape).
+ */
+export const encodeBatch = (rev: number, prev: string, events: readonly unknown[], at: number): { bytes: Buffer; prev: string } => {
+  const prevs: string[] = [];
+  const lines = events.map((e, i) => {
+    prevs.push(prev);
+    const line = encodeRecord(rev + i, [i, events.length], prev, e);
+    prev = hashOf(line);
+    return line;
+  });
+  let bytes = Buffer.from(lines.join(''), 'utf8');
+  const r = (at + bytes.length) % SECTOR;
+  if (events.length > 0 && (r === 1 || r === SECTOR - 1)) {
+    const last = events.length - 1;
+    lines[last] = encodeRecord(rev + last, [last, events.length], prevs[last], events[last], ' ');
+    prev = hashOf(lines[last]);
+    bytes = Buffer.from(lines.join(''), 'utf8');
+  }
+  return { bytes, prev };
 };
 
 const corrupt = (stream: string, rev: number, what: string) =>
@@ -269,28 +302,174 @@ class Scanner {
   }
 
   /**
-   * The unterminated end of the stream, buf[pos..] (`at` is the file offset of buf[0]): a torn
-   * write, and ignored, if it could be a prefix of a record; a whole record followed by anything
-   * but its newline is a changed byte.
+   * The end of the stream: `partial` is the unterminated rest of a line at file offset `at`, cut at
+   * the first NUL byte when `nul` (the bytes from there to the end of the file are `src`'s).
+   *
+   * Without a NUL (a file written before stream files were preallocated, or one a writer was
+   * extending): the tail is a torn write, and ignored, unless it is a whole record followed by
+   * anything but its newline, a changed byte.
+   *
+   * With a NUL: what follows must be what a write that did not finish leaves in a preallocated
+   * file (tornShape). Anything else throws a TailAnomaly, as does a whole record ended by a NUL
+   * instead of its newline: a reader without the lock may have seen a write in progress, and looks
+   * again under the lock; for the lock holder (or a buffer) it is corruption.
    */
-  end(buf: Buffer, pos: number, at: number): StreamScan {
-    const n = buf.length;
-    if (n - pos > 3 && buf[n - 3] === 0x22 && buf[n - 2] === 0x7d) {
-      checkLine(this.stream, buf, pos, n - 1, this.rev, this.prevText());
-      throw corrupt(this.stream, this.rev, 'record terminator changed');
+  end(src: Source, partial: Buffer, at: number, rest: Buffer | null): StreamScan {
+    const n = partial.length;
+    let dirtyEnd = at + n;
+    let fileEnd = at + n;
+    const wholeRecord = (upto: number) => {
+      try {
+        checkLine(this.stream, partial, 0, upto, this.rev, this.prevText());
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    if (!rest) {
+      if (n > 3 && partial[n - 3] === 0x22 && partial[n - 2] === 0x7d && wholeRecord(n - 1)) throw corrupt(this.stream, this.rev, 'record terminator changed');
+    } else {
+      const shape = tornShape(src, this.goodOffset, at + n, n > 0 ? partial[n - 1] : 0x0a, rest);
+      if (shape === null) {
+        const what =
+          n > 2 && partial[n - 2] === 0x22 && partial[n - 1] === 0x7d && wholeRecord(n)
+            ? 'record terminator changed'
+            : at + n === this.goodOffset && !startsRecord(src, at + n + 1)
+              ? 'bytes past the end of its records changed'
+              : 'a record holds a NUL byte';
+        throw new TailAnomaly(corrupt(this.stream, this.rev, what), this.result(dirtyEnd, fileEnd));
+      }
+      dirtyEnd = shape.dirtyEnd;
+      fileEnd = shape.fileEnd;
     }
+    return this.result(dirtyEnd, fileEnd);
+  }
+
+  private result(dirtyEnd: number, fileEnd: number): StreamScan {
     const prev = this.batch.length > 0 ? this.goodPrev.toString('latin1') : this.prevText();
     const point = { offset: this.goodOffset, rev: this.goodRev, prev };
-    return { records: this.records, knownHolds: this.knownHolds, point, goodBytes: point.offset, totalBytes: at + n };
+    return { records: this.records, knownHolds: this.knownHolds, point, goodBytes: point.offset, dirtyEnd: Math.max(dirtyEnd, point.offset), fileEnd };
   }
 }
 
-/** Check a stream's bytes (buf holds the file from `from.offset`). */
-export const scanStream = (stream: string, buf: Buffer, from: ScanPoint = START, visit?: RecordVisitor): StreamScan => {
-  const scanner = new Scanner(stream, from, visit);
-  const pos = scanner.lines(buf, 0, from.offset);
-  return scanner.end(buf, pos, from.offset);
+/** Whether the byte at `pos` is not NUL: after a NUL where a batch would start, a record goes on. */
+const startsRecord = (src: Source, pos: number): boolean => {
+  const b = Buffer.alloc(1);
+  return src.read(b, pos) === 1 && b[0] !== 0;
 };
+
+/**
+ * A scan found the stream's end not as a write leaves it: `error` says where. `scan` holds what came
+ * before (up to its point), so a reader can look again from there, under the lock, once any write
+ * in progress has finished.
+ */
+class TailAnomaly extends Error {
+  constructor(
+    readonly error: CorruptStoreError,
+    readonly scan: StreamScan,
+  ) {
+    super(error.message);
+  }
+}
+
+/** Run a scan whose findings are final (the lock holder's, or a buffer's): a TailAnomaly is corruption. */
+const definitive = <A>(f: () => A): A => {
+  try {
+    return f();
+  } catch (e) {
+    throw e instanceof TailAnomaly ? e.error : e;
+  }
+};
+
+/** Where a scan reads a stream's bytes: the file, or a buffer holding it. */
+interface Source {
+  /** The size when known (the file's when the scan began), to size reads. */
+  readonly size?: number;
+  /** Copy the bytes at file offset `pos` into `into`; how many (0 at the end). */
+  read(into: Buffer, pos: number): number;
+}
+
+/**
+ * Stream files are preallocated: a writer fills the file ahead of its records with NUL bytes, so
+ * that most appends overwrite bytes already on disk and the file's size (metadata the journal
+ * would have to commit with each fdatasync) seldom changes. JSON text never holds a NUL byte, so
+ * the first NUL after a whole batch is where the records end.
+ *
+ * A write that did not finish (a crash, or a SIGKILL between two pages of one write) leaves whole
+ * sectors unwritten, that is still NUL: runs of NUL that start on a sector boundary (or where the
+ * write began) and end on one. A changed byte cannot look like that: a NUL inside a record is a run
+ * of one byte, and a batch never ends one byte past a sector boundary (nor one byte short of one,
+ * for the batch after it) so that a record's changed last newline is never a whole lost sector
+ * either: the writer pads such a batch's last record with a space (encodeBatch).
+ */
+const SECTOR = 512;
+const ZEROS = Buffer.alloc(64 << 10);
+
+/** Whether buf holds only NUL bytes (compared a block at a time, in C++). */
+const allNul = (buf: Buffer): boolean => {
+  for (let i = 0; i < buf.length; i += ZEROS.length) {
+    const n = Math.min(ZEROS.length, buf.length - i);
+    if (buf.compare(ZEROS, 0, n, i, i + n) !== 0) return false;
+  }
+  return true;
+};
+
+/**
+ * Whether the bytes of `src` from `z` (a NUL) to the end are what a torn write at `good` (where the
+ * whole batches end) leaves: then how far its bytes reach (the next writer clears them first) and
+ * where the file ends; otherwise null. `before` is the byte before `z`; `head` holds the bytes from
+ * `z` on that the caller read already.
+ */
+const tornShape = (src: Source, good: number, z: number, before: number, head: Buffer): { dirtyEnd: number; fileEnd: number } | null => {
+  let inRun = true;
+  let runStart = z;
+  let runAfter = before;
+  let prev = before;
+  let holes = false;
+  let dirtyEnd = z;
+  let pos = z;
+  let buf: Buffer | null = null;
+  for (let block = head; block.length > 0; ) {
+    const n = block.length;
+    if (inRun && allNul(block)) {
+      prev = 0;
+    } else {
+      for (let i = 0; i < n; i++) {
+        const b = block[i];
+        const p = pos + i;
+        if (b === 0) {
+          if (!inRun) {
+            inRun = true;
+            runStart = p;
+            runAfter = prev;
+          }
+        } else {
+          if (inRun) {
+            // A hole inside what the write reached: whole sectors, or from where the write began.
+            if (!((runStart % SECTOR === 0 || runStart === good) && p % SECTOR === 0)) return null;
+            holes = true;
+            inRun = false;
+          }
+          dirtyEnd = p + 1;
+        }
+        prev = b;
+      }
+    }
+    pos += n;
+    buf ??= Buffer.allocUnsafe(ZEROS.length);
+    block = buf.subarray(0, src.read(buf, pos));
+  }
+  // The file's last run: unwritten from a sector boundary or from the write's start, or after the
+  // newline that ends a write whose earlier sectors were lost.
+  const ok = inRun ? runStart % SECTOR === 0 || runStart === good || (runAfter === 0x0a && holes) : holes;
+  return ok ? { dirtyEnd, fileEnd: pos } : null;
+};
+
+/** Check a stream's bytes (buf holds the file from `from.offset`); findings are final. */
+export const scanStream = (stream: string, buf: Buffer, from: ScanPoint = START, visit?: RecordVisitor): StreamScan =>
+  definitive(() =>
+    scanSource(stream, { size: from.offset + buf.length, read: (into, pos) => (pos - from.offset >= buf.length ? 0 : buf.copy(into, 0, pos - from.offset)) }, from, visit),
+  );
 
 /** Read size for scans: few reads, and each chunk is parsed while it is in cache. */
 const CHUNK = 1 << 20;
@@ -298,18 +477,21 @@ const CHUNK = 1 << 20;
 const READ_AHEAD_FROM = 8 << 20;
 
 /**
- * Check a stream file from an open fd (of `path`), chunk by chunk from a scan point: a long history
- * is never held in memory whole. A long one is read and hashed a step ahead by a worker thread.
+ * Check a stream from a scan point, chunk by chunk: a long history is never held in memory whole.
+ * Lines are read up to the first NUL byte, where the records end (see tornShape). `ahead`, when
+ * given, is a worker reading and hashing the first chunks a step ahead.
  */
-const scanFile = (stream: string, fd: number, path: string, from: ScanPoint, visit?: RecordVisitor, known?: ScanPoint): StreamScan => {
+const scanSource = (stream: string, src: Source, from: ScanPoint, visit?: RecordVisitor, known?: ScanPoint, ahead?: ReadAhead | null): StreamScan => {
   const scanner = new Scanner(stream, from, visit, known);
   let at = from.offset;
-  const st = fstatSync(fd);
-  const ahead = st.size - at >= READ_AHEAD_FROM ? ReadAhead.start(path, st.ino, at) : null;
   if (ahead) {
     try {
       for (let c = ahead.next(); c; c = ahead.next()) {
-        if (!('lines' in c)) return scanner.end(c.tail, 0, c.at);
+        if (!('lines' in c)) {
+          // The worker stopped at the end of whole lines, before a NUL or the file's end: read the rest here.
+          at = c.at;
+          break;
+        }
         scanner.lines(c.bytes.subarray(0, c.lines), 0, c.at, c.bad);
         at = c.at + c.lines;
         ahead.release();
@@ -320,7 +502,9 @@ const scanFile = (stream: string, fd: number, path: string, from: ScanPoint, vis
     }
   }
   // Sized to what is there: a writer's look at a stream's tail reads a few bytes, or none.
-  let buf = Buffer.allocUnsafe(Math.max(256, Math.min(CHUNK, st.size - at)));
+  // Sized to what is there; a writer (who does not look at the size, see scanTail) reads what
+  // usually holds the rest of a stream after its last look: new batches and the preallocated bytes.
+  let buf = Buffer.allocUnsafe(src.size === undefined ? 128 << 10 : Math.max(256, Math.min(CHUNK, src.size - at)));
   let have = 0;
   while (true) {
     if (have === buf.length) {
@@ -329,15 +513,30 @@ const scanFile = (stream: string, fd: number, path: string, from: ScanPoint, vis
       buf.copy(bigger, 0, 0, have);
       buf = bigger;
     }
-    const n = readSync(fd, buf, have, buf.length - have, at + have);
-    if (n === 0) break;
+    const n = src.read(buf.subarray(have), at + have);
+    if (n === 0) return scanner.end(src, buf.subarray(0, have), at, null);
     const filled = buf.subarray(0, have + n);
-    const used = scanner.lines(filled, 0, at);
+    const z = filled.indexOf(0, have);
+    const lines = z < 0 ? filled : filled.subarray(0, z);
+    const used = scanner.lines(lines, 0, at);
+    if (z >= 0) return scanner.end(src, Buffer.from(filled.subarray(used, z)), at + used, filled.subarray(z));
     filled.copyWithin(0, used);
     have = filled.length - used;
     at += used;
   }
-  return scanner.end(buf.subarray(0, have), 0, at);
+};
+
+/**
+ * Check a stream file from an open fd (of `path`); a long one is read and hashed a step ahead by a
+ * worker thread. `sized`: look at the file's size first (to size reads, and to decide on the worker).
+ * A writer does not: on Linux 6.13 and later, a look at a file's times makes the next write give it
+ * a fine-grained new time, and that made the write's fdatasync cost half as much again.
+ */
+const scanFile = (stream: string, fd: number, path: string, from: ScanPoint, visit?: RecordVisitor, known?: ScanPoint, sized = true): StreamScan => {
+  const st = sized ? fstatSync(fd) : null;
+  const src: Source = { size: st?.size, read: (into, pos) => readSync(fd, into, 0, into.length, pos) };
+  const ahead = st && st.size - from.offset >= READ_AHEAD_FROM ? ReadAhead.start(path, st.ino, from.offset) : null;
+  return scanSource(stream, src, from, visit, known, ahead);
 };
 
 /** A stored event checked by its codecs, or a CorruptStoreError naming where and what. */
@@ -346,6 +545,32 @@ const storedEvent = (stream: string, revision: number, raw: unknown): TackEvent 
   const d = decodeEvent({ stream, revision }, raw);
   if (d._tag === 'Left') throw new CorruptStoreError(`store corrupt at ${d.left}`);
   return d.right;
+};
+
+/** Whether no record starts at file offset `at` of `path`: the file ends there, or a NUL byte follows. */
+const recordsEndAt = (path: string, at: number): boolean => {
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(1);
+    return readSync(fd, b, 0, 1, at) === 0 || b[0] === 0;
+  } finally {
+    closeSync(fd);
+  }
+};
+
+/** Write all of `bytes` at file offset `at`. */
+const writeAt = (fd: number, bytes: Buffer, at: number): void => {
+  for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off, at + off);
+};
+
+/**
+ * The size a stream file is grown to when a batch ending at `end` does not fit: half as much again
+ * (at least 4 KiB, at most 64 KiB more), in whole pages.
+ */
+const preallocateTo = (end: number): number => {
+  const page = 4096;
+  const ahead = Math.min(64 << 10, Math.max(4 << 10, end >> 1));
+  return Math.ceil((end + ahead) / page) * page;
 };
 
 const fsyncDir = (dir: string) => {
@@ -371,37 +596,68 @@ export class FileEventStore implements EventStore {
     return join(this.streamsDir, `${stream}.jsonl`);
   }
 
-  /** Check a whole stream; a missing stream is empty. `known`: see Scanner. */
-  private scan(stream: string, visit?: RecordVisitor, known?: ScanPoint): StreamScan {
+  /**
+   * Check a whole stream; a missing stream is empty. `known`: see Scanner. Without the lock, a
+   * stream's end that is not as a finished or torn write leaves it is looked at again under the
+   * readers' lock, where no write is in progress; `locked` (the writer's own scans) makes it final.
+   */
+  private scan(stream: string, visit?: RecordVisitor, known?: ScanPoint, locked = false): StreamScan {
     let fd: number;
     try {
       fd = openSync(this.pathOf(stream), 'r');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], knownHolds: false, point: START, goodBytes: 0, totalBytes: 0 };
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], knownHolds: false, point: START, goodBytes: 0, dirtyEnd: 0, fileEnd: 0 };
       throw e;
     }
+    const path = this.pathOf(stream);
     try {
-      return scanFile(stream, fd, this.pathOf(stream), START, visit, known);
+      if (locked) return definitive(() => scanFile(stream, fd, path, START, visit, known));
+      try {
+        return scanFile(stream, fd, path, START, visit, known);
+      } catch (e) {
+        if (!(e instanceof TailAnomaly)) throw e;
+        const first = e.scan;
+        const rest = withLock(this.lockPath, () => definitive(() => scanFile(stream, fd, path, first.point, visit, known)), { shared: true });
+        return { ...rest, records: [...first.records, ...rest.records], knownHolds: first.knownHolds || rest.knownHolds };
+      }
     } finally {
       closeSync(fd);
     }
   }
 
   /** Where each stream's checked prefix ends, so a long-lived writer reads only what is new. */
-  private readonly tails = new Map<string, { ino: number; point: ScanPoint }>();
+  private readonly tails = new Map<string, { point: ScanPoint; fileEnd: number }>();
 
-  /** The stream as a writer needs it (from an open fd): records after the cached point, where whole batches end. */
-  private scanTail(stream: string, fd: number): { base: ScanPoint; scan: StreamScan; ino: number } {
-    const st = fstatSync(fd);
+  /**
+   * The stream as a writer needs it (from an open fd, under the lock): records after the cached
+   * point, where whole batches end, the file's size. No look at the file's size or times (see
+   * scanFile).
+   *
+   * The cached point is where this process last found or left the stream's end. It holds when the
+   * record before it still ends with the hash this process saw (a file replaced since is read from
+   * its start). When the byte there is still NUL, nothing was written since: any write, whole or
+   * cut short by a kill, starts there (a crash of the machine would have ended this process too),
+   * so one read of 68 bytes is the whole look.
+   */
+  private scanTail(stream: string, fd: number): { base: ScanPoint; scan: StreamScan } {
     const cached = this.tails.get(stream);
-    const base = cached && cached.ino === st.ino && st.size >= cached.point.offset ? cached.point : START;
-    // Nothing written since this process last wrote or read it: nothing to read.
-    const scan =
-      base.offset === st.size && base !== START
-        ? { records: [], knownHolds: false, point: base, goodBytes: base.offset, totalBytes: st.size }
-        : scanFile(stream, fd, this.pathOf(stream), base);
-    this.tails.set(stream, { ino: st.ino, point: base });
-    return { base, scan, ino: st.ino };
+    let base = START;
+    if (cached) {
+      const { point } = cached;
+      const b = Buffer.allocUnsafe(68);
+      const n = point.offset >= 67 ? readSync(fd, b, 0, 68, point.offset - 67) : 0;
+      if (n >= 67 && b.toString('latin1', 0, 67) === `${point.prev}"}\n`) {
+        base = point;
+        if (n === 67 || b[67] === 0) {
+          const fileEnd = n === 67 ? point.offset : cached.fileEnd;
+          return { base, scan: { records: [], knownHolds: false, point, goodBytes: point.offset, dirtyEnd: point.offset, fileEnd } };
+        }
+      }
+    }
+    const scan = definitive(() => scanFile(stream, fd, this.pathOf(stream), base, undefined, undefined, false));
+    // Cached only when nothing of a torn write is left past the records (a writer clears it first).
+    if (scan.dirtyEnd === scan.goodBytes) this.tails.set(stream, { point: scan.point, fileEnd: scan.fileEnd });
+    return { base, scan };
   }
 
   async append(stream: string, events: readonly TackEvent[], expected: ExpectedRevision): Promise<AppendResult> {
@@ -411,7 +667,8 @@ export class FileEventStore implements EventStore {
     }
     const path = this.pathOf(stream);
     return withLock(this.lockPath, () => {
-      const fd = openSync(path, 'a+');
+      // Read-write without O_APPEND: a batch is written at the end of the records, inside the preallocated bytes.
+      const fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o644);
       try {
         return this.appendLocked(stream, fd, events, expected);
       } finally {
@@ -421,13 +678,13 @@ export class FileEventStore implements EventStore {
   }
 
   private appendLocked(stream: string, fd: number, events: readonly TackEvent[], expected: ExpectedRevision): AppendResult {
-    const { base, scan, ino } = this.scanTail(stream, fd);
+    const { base, scan } = this.scanTail(stream, fd);
     const head = scan.point.rev - 1;
     if (expected !== 'any' && events.length > 0) {
       const start = expected === 'no_stream' ? 0 : expected + 1;
       // A retry of events already stored is a no-op (the EventStoreDB idempotency rule).
       if (start <= head) {
-        const all = start >= base.rev ? null : this.scan(stream).records;
+        const all = start >= base.rev ? null : this.scan(stream, undefined, undefined, true).records;
         const stored = all ?? scan.records;
         const offset = all ? 0 : base.rev;
         const ids = stored.map((r) => (r.event as { id: string }).id);
@@ -439,23 +696,22 @@ export class FileEventStore implements EventStore {
       throw new ConflictError(stream, expected, head);
     }
     if (events.length === 0) return { nextExpectedRevision: head };
-    let prev = scan.point.prev;
-    let text = '';
-    events.forEach((e, i) => {
-      const line = encodeRecord(head + 1 + i, [i, events.length], prev, e);
-      prev = line.slice(line.length - 67, line.length - 3);
-      text += line;
-    });
-    const goodEnd = scan.goodBytes;
-    // Only the lock holder repairs a torn tail, and only the tail.
-    if (scan.goodBytes < scan.totalBytes) ftruncateSync(fd, goodEnd);
-    const bytes = Buffer.from(text, 'utf8');
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off, null);
+    const good = scan.goodBytes;
+    const { bytes, prev } = encodeBatch(head + 1, scan.point.prev, events, good);
+    // Only the lock holder repairs a torn tail, and only the tail: its bytes become NUL again, durably,
+    // before a batch is written over them (a crash during this batch then leaves only its own bytes).
+    if (scan.dirtyEnd > good) {
+      writeAt(fd, Buffer.alloc(scan.dirtyEnd - good), good);
+      fdatasyncSync(fd);
+    }
+    const end = good + bytes.length;
+    // Past the preallocated bytes: the file grows by more than the batch, so the next appends do not.
+    const fileEnd = end <= scan.fileEnd ? scan.fileEnd : preallocateTo(end);
+    writeAt(fd, fileEnd === scan.fileEnd ? bytes : Buffer.concat([bytes, Buffer.alloc(fileEnd - end)]), good);
     fdatasyncSync(fd);
-    this.tails.set(stream, { ino, point: { offset: goodEnd + bytes.length, rev: head + 1 + events.length, prev } });
+    this.tails.set(stream, { point: { offset: end, rev: head + 1 + events.length, prev }, fileEnd });
     // A stream's first batch: its name must be durable too (an empty file left by a crash is a first batch again).
-    if (goodEnd === 0) fsyncDir(this.streamsDir);
+    if (good === 0) fsyncDir(this.streamsDir);
     return { nextExpectedRevision: head + events.length };
   }
 
@@ -478,7 +734,9 @@ export class FileEventStore implements EventStore {
       throw e;
     }
     const hit = this.decoded.get(stream);
-    if (hit && hit.key === key) return hit.events;
+    // A batch written within the clock tick of the last one leaves size and times alike (the file is
+    // preallocated): a look at the byte where the records ended tells.
+    if (hit && hit.key === key && recordsEndAt(path, hit.point.offset)) return hit.events;
     // A changed file is checked again whole. Where the chain still leads to the record this process
     // read last time, everything before it is those same bytes: their events are not parsed again
     // but reused, the very same objects, so that folds kept of them can go on from there.
@@ -526,14 +784,17 @@ export class FileEventStore implements EventStore {
       while (true) {
         const buf = Buffer.alloc(size);
         const n = readSync(fd, buf, 0, size, 0);
-        const chunk = buf.subarray(0, n);
-        // Scan whole lines only; the first complete batch is all we need.
+        const nul = buf.subarray(0, n).indexOf(0);
+        const chunk = buf.subarray(0, nul < 0 ? n : nul);
+        // Scan whole lines only, up to where the records end; the first complete batch is all we need.
         const end = chunk.lastIndexOf(10) + 1;
         const scan = scanStream(stream, chunk.subarray(0, end));
         if (scan.records.length > 0) {
           return { stream, revision: 0, event: storedEvent(stream, 0, scan.records[0].event) };
         }
-        if (n < size) return null;
+        // No whole batch before the records end: the full check decides (an empty stream, a torn
+        // write, or a changed byte).
+        if (nul >= 0 || n < size) return this.scan(stream).records.map((r) => ({ stream, revision: 0, event: storedEvent(stream, 0, r.event) }))[0] ?? null;
         size *= 4;
       }
     } finally {
@@ -564,7 +825,7 @@ export class FileEventStore implements EventStore {
     for (const s of streams) {
       const scan = this.scan(s, (revision, event) => storedEvent(s, revision, event));
       events += scan.point.rev;
-      tornBytes += scan.totalBytes - scan.goodBytes;
+      tornBytes += scan.dirtyEnd - scan.goodBytes;
     }
     return { streams: streams.length, events, tornBytes };
   }
@@ -649,13 +910,7 @@ export const openFileStore = async (dir: string, options: { create?: boolean } =
     if (!options.create) throw new StoreUnavailableError(`no tack store at ${dir} (run \`tack init\` first, or pass --store)`);
     mkdirSync(join(dir, 'streams'), { recursive: true });
     mkdirSync(join(dir, 'blobs'), { recursive: true });
-    const tmp = marker + '.tmp';
-    writeFileSync(tmp, JSON.stringify(FORMAT) + '\n');
-    const fd = openSync(tmp, 'r');
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, marker);
-    fsyncDir(dir);
+    writeMarker(dir);
   } else {
     let fmt: unknown;
     try {
@@ -664,13 +919,27 @@ export const openFileStore = async (dir: string, options: { create?: boolean } =
       throw new StoreUnavailableError(`${marker} is not a tack store marker (unreadable JSON)`);
     }
     const f = fmt as { format?: unknown; version?: unknown };
-    if (f.format !== FORMAT.format || f.version !== FORMAT.version)
-      throw new StoreUnavailableError(`${marker}: not a tack file store of version ${FORMAT.version}`);
+    if (f.format !== FORMAT.format || (f.version !== FORMAT.version && f.version !== 1))
+      throw new StoreUnavailableError(`${marker}: not a tack file store of version ${FORMAT.version} (or 1)`);
     mkdirSync(join(dir, 'streams'), { recursive: true });
     mkdirSync(join(dir, 'blobs'), { recursive: true });
+    // Version 1 files are version 2 files that were never preallocated: the store is marked 2 before
+    // this version writes NUL bytes that version 1 would not read.
+    if (f.version === 1) writeMarker(dir);
   }
   const events = new FileEventStore(dir);
   const blobs = new FileBlobStore(join(dir, 'blobs'));
   return { events, blobs, close: () => events.close() };
 };
 
+/** Write the store's marker durably: a whole file renamed into place. */
+const writeMarker = (dir: string): void => {
+  const marker = join(dir, 'store.json');
+  const tmp = marker + '.tmp';
+  writeFileSync(tmp, JSON.stringify(FORMAT) + '\n');
+  const fd = openSync(tmp, 'r');
+  fsyncSync(fd);
+  closeSync(fd);
+  renameSync(tmp, marker);
+  fsyncDir(dir);
+};

@@ -18,6 +18,7 @@ import { StoreError } from './port.js';
  */
 interface Flock {
   tryLockExclusive(fd: number): boolean;
+  tryLockShared(fd: number): boolean;
   unlock(fd: number): void;
 }
 
@@ -52,6 +53,11 @@ const readPid = (fd: number): string => {
 
 export interface LockOptions {
   readonly timeoutMs?: number;
+  /**
+   * A reader's lock: held by any number of readers at once, never together with the writer's. A
+   * reader takes it only to look again at a stream's end that a write may have been changing.
+   */
+  readonly shared?: boolean;
 }
 
 /**
@@ -64,8 +70,9 @@ export const withLock = <A>(path: string, fn: () => A, options: LockOptions = {}
   const fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o644);
   try {
     const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    const take = options.shared ? (f: number) => lock.tryLockShared(f) : (f: number) => lock.tryLockExclusive(f);
     let wait = 1;
-    while (!lock.tryLockExclusive(fd)) {
+    while (!take(fd)) {
       if (Date.now() > deadline) {
         throw new StoreError(`store is locked by process ${readPid(fd)} (${path}); try again when it has finished`);
       }
@@ -73,7 +80,7 @@ export const withLock = <A>(path: string, fn: () => A, options: LockOptions = {}
       wait = Math.min(wait * 2, 50);
     }
     try {
-      writePid(fd);
+      if (!options.shared) writePid(fd);
       return fn();
     } finally {
       lock.unlock(fd);

@@ -55,18 +55,22 @@ const run = (job: ReadJob): void => {
         }
         const n = readSync(fd, buf, have, buf.length - have, at + have);
         if (n === 0) eof = true;
-        have += n;
+        // The records end at the first NUL byte (the file's preallocated rest, or a torn write):
+        // the reader looks at what follows itself.
+        const nul = n === 0 ? -1 : buf.subarray(0, have + n).indexOf(0, have);
+        have = nul < 0 ? have + n : nul;
+        if (nul >= 0) eof = true;
         lines = have === 0 ? 0 : buf.lastIndexOf(10, have - 1) + 1;
       }
       if (grown) ring[slot] = grown;
-      carry = Buffer.from(buf.subarray(lines, have));
+      carry = eof ? Buffer.alloc(0) : Buffer.from(buf.subarray(lines, have));
       if (lines > 0) {
         post({ kind: 'chunk', slot, lines, at, bad: firstBadHash(buf, lines), bytes: grown });
         Atomics.add(ctrl, CTRL.PRODUCED, 1);
         at += lines;
       }
       if (eof) {
-        post({ kind: 'end', tail: new Uint8Array(carry), at });
+        post({ kind: 'end', at });
         return;
       }
     }

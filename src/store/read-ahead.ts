@@ -21,8 +21,8 @@ export type ReadAheadMessage =
   | { readonly kind: 'ring'; readonly ring: SharedArrayBuffer[] }
   /** Newline-terminated lines at file offset `at`, ring[slot][0, lines) (or `bytes` when the slot grew). */
   | { readonly kind: 'chunk'; readonly slot: number; readonly lines: number; readonly at: number; readonly bad: number; readonly bytes?: SharedArrayBuffer }
-  /** The file ended: `tail` is its unterminated rest, at offset `at`. */
-  | { readonly kind: 'end'; readonly tail: Uint8Array; readonly at: number }
+  /** The whole lines ended at offset `at` (the file, or its records, ended): the reader reads on from there. */
+  | { readonly kind: 'end'; readonly at: number }
   | { readonly kind: 'failed'; readonly reason: string };
 
 /** Slots of the shared control array. */
@@ -59,7 +59,7 @@ const theWorker = (): Worker | null => {
 };
 
 export type Chunk = { readonly bytes: Buffer; readonly lines: number; readonly at: number; readonly bad: number };
-export type End = { readonly tail: Buffer; readonly at: number };
+export type End = { readonly at: number };
 
 export class ReadAhead {
   private readonly ctrl = new Int32Array(new SharedArrayBuffer(4 * 8));
@@ -93,7 +93,7 @@ export class ReadAhead {
             if (m.bytes) this.ring[m.slot] = m.bytes;
             return { bytes: Buffer.from(this.ring[m.slot]), lines: m.lines, at: m.at, bad: m.bad };
           case 'end':
-            return { tail: Buffer.from(m.tail), at: m.at };
+            return { at: m.at };
           case 'failed':
             return null;
         }

@@ -5,33 +5,11 @@ import { join } from 'node:path';
 import type { TackEvent } from '../../src/domain/events.js';
 import { encodeRecord, FileEventStore, GENESIS, openFileStore, scanStream } from '../../src/store/file.js';
 import { CorruptStoreError } from '../../src/store/port.js';
-import { sampleEvent } from '../support/events.js';
+import { sampleEvent, traceEvent } from '../support/events.js';
 import { tempDir } from '../support/store-factories.js';
 
 /** Deterministic pseudo-random numbers, so a failing case can be repeated. */
 const lcg = (seed: number) => () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-
-/** A valid event whose one line is longer than any read buffer. */
-const bigTrace = (n: number): TackEvent => ({
-  id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-  type: 'TraceObserved',
-  data: {
-    traceId: 't-00000000000000aa',
-    taskId: 'task-a',
-    taskHash: 'a'.repeat(64),
-    split: 'opt',
-    attempt: 0,
-    seed: 1,
-    harnessHash: 'b'.repeat(64),
-    model: { id: 'm1' },
-    outcome: { passed: false, reward: 0, exitReason: 'finished', verifierExcerpt: 'x'.repeat(5 << 20) },
-    features: {},
-    usage: { modelCalls: 1, promptTokens: 1, completionTokens: 1 },
-    steps: 1,
-    traceBlob: 'c'.repeat(64),
-  },
-  metadata: { at: '2026-01-01T00:00:00.000Z', actor: 'test', correlationId: '00000000-0000-4000-8000-000000000000', causationId: null, schema: 1 },
-});
 
 /** Stream lines for `events`, in batches of 1 to 3, chained from `prev` at revision `rev`. */
 const linesOf = (events: readonly TackEvent[], rev = 0, prev = GENESIS): { text: string; prev: string } => {
@@ -70,7 +48,8 @@ describe('file store: long streams (read ahead on a worker thread)', () => {
     await openFileStore(join(dir, '.tack'), { create: true });
     // About 25 MB: more than the worker's whole ring of buffers, with one 5 MB line in the middle.
     events = Array.from({ length: 60_000 }, (_, i) => sampleEvent(i, `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`));
-    events.splice(30_000, 0, bigTrace(99_999_999));
+    // A valid event whose one line is longer than any read buffer.
+    events.splice(30_000, 0, traceEvent(99_999_999, 5 << 20));
     file = join(dir, '.tack', 'streams', 'branch-big.jsonl');
     writeFileSync(file, linesOf(events).text);
     original = readFileSync(file);

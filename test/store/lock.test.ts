@@ -10,8 +10,9 @@ import { tempDir } from '../support/store-factories.js';
 
 const HOLDER = join(PROJECT, 'dist', 'test', 'support', 'lock-holder.js');
 
-/** What another process gets when it tries the lock for 200 ms. */
-const tryFromAnotherProcess = (path: string): string => spawnSync(process.execPath, [HOLDER, 'try', path], { encoding: 'utf8' }).stdout;
+/** What another process gets when it tries the lock (or the readers' lock) for 200 ms. */
+const tryFromAnotherProcess = (path: string, shared = false): string =>
+  spawnSync(process.execPath, [HOLDER, shared ? 'try-shared' : 'try', path], { encoding: 'utf8' }).stdout;
 
 /** Another process that takes the lock and keeps it until killed. */
 const holdInAnotherProcess = (path: string) =>
@@ -31,6 +32,23 @@ describe('store lock', () => {
     assert.equal(inside, `store is locked by process ${process.pid} (${path}); try again when it has finished`);
     assert.equal(tryFromAnotherProcess(path), 'ran');
     assert.throws(() => withLock(path, () => assert.fail('boom')), /boom/);
+    assert.equal(tryFromAnotherProcess(path), 'ran');
+  });
+
+  it("readers' lock: readers share it, the writer's lock excludes them and they exclude the writer", async () => {
+    const path = join(await tempDir(), 'lock');
+    assert.equal(
+      withLock(path, () => tryFromAnotherProcess(path, true), { shared: true }),
+      'ran',
+    );
+    assert.match(
+      withLock(path, () => tryFromAnotherProcess(path), { shared: true }),
+      /^store is locked by process/,
+    );
+    assert.match(
+      withLock(path, () => tryFromAnotherProcess(path, true)),
+      new RegExp(`^store is locked by process ${process.pid} `),
+    );
     assert.equal(tryFromAnotherProcess(path), 'ran');
   });
 
