@@ -2,7 +2,7 @@ import yargs, { type Argv } from 'yargs';
 import { TackError, UsageError } from '../app/errors.js';
 import { StoreError } from '../store/port.js';
 import { stdio } from './context.js';
-import { commands } from './commands/index.js';
+import { commandsFor } from './commands/index.js';
 import { registerSimModels } from './sim-models.js';
 
 registerSimModels();
@@ -33,7 +33,7 @@ export const run = async (argv: readonly string[]): Promise<number> => {
     .help()
     .version(false)
     .wrap(Math.min(110, process.stdout.columns || 100));
-  for (const c of commands) parser = parser.command(c(setExit));
+  for (const c of await commandsFor(argv)) parser = parser.command(c(setExit));
   try {
     await parser.parseAsync();
     return exitCode;

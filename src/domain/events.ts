@@ -273,18 +273,27 @@ export const whereText = (w: Where): string => `${w.stream}@${w.revision}`;
 
 const isEventType = (type: string): type is EventType => Object.prototype.hasOwnProperty.call(EventData, type);
 
-/** Compiled guards (see guard.ts): they accept only what the io-ts guards below accept, much faster. */
-const envelopeGuard = compileGuard(EnvelopeShape);
-const dataGuards = new Map<string, (u: unknown) => boolean>(EVENT_TYPES.map((k) => [k, compileGuard(EventData[k])]));
+/**
+ * Compiled guards (see guard.ts): they accept only what the io-ts guards below accept, much faster.
+ * Each is compiled when first needed (compiling them all cost a short command a twentieth of its
+ * start).
+ */
+let envelopeGuard: ((u: unknown) => boolean) | undefined;
+const dataGuards = new Map<string, (u: unknown) => boolean>();
+const dataGuardOf = (type: string): ((u: unknown) => boolean) | undefined => {
+  let guard = dataGuards.get(type);
+  if (!guard && isEventType(type)) dataGuards.set(type, (guard = compileGuard(EventData[type])));
+  return guard;
+};
 
 /**
  * Whether a value is an event this code reads, as its codecs say (the fast path of decodeEvent: it
  * allocates nothing). False can also mean "ask decodeEvent", which decides and explains.
  */
 export const isReadableEvent = (raw: unknown): raw is TackEvent => {
-  if (!envelopeGuard(raw)) return false;
+  if (!(envelopeGuard ??= compileGuard(EnvelopeShape))(raw)) return false;
   const { type, data, metadata } = raw as { type: string; data: unknown; metadata: Metadata };
-  const dataGuard = dataGuards.get(type);
+  const dataGuard = dataGuardOf(type);
   return dataGuard !== undefined && metadata.schema <= SCHEMA_VERSION && dataGuard(data);
 };
 

@@ -8,6 +8,7 @@ import { loadLibrary, type TaskLibrary } from './library.js';
 import { draw, hashHex } from './random.js';
 import { CLASSIFIER_DEFAULTS, classifierReply, type ClassifierOptions } from './roles/classifier.js';
 import { roleOf } from './roles/prompt.js';
+import { SIM_MODEL_PREFIX } from './model-id.js';
 import { PROPOSER_DEFAULTS, proposerReply, type ProposerOptions } from './roles/proposer.js';
 
 export interface SimServerOptions {
@@ -27,7 +28,7 @@ export interface SimServer {
   stop(): Promise<void>;
 }
 
-export const SIM_MODEL_PREFIX = 'sim:';
+export { SIM_MODEL_PREFIX };
 export const SIM_MODELS: readonly string[] = Object.keys(PERSONAS).map((p) => `${SIM_MODEL_PREFIX}${p}`);
 
 /** Largest request body accepted. */

@@ -569,7 +569,7 @@ const writeAt = (fd: number, bytes: Buffer, at: number): void => {
  */
 const preallocateTo = (end: number): number => {
   const page = 4096;
-  const ahead = Math.min(64 << 10, Math.max(4 << 10, end >> 1));
+  const ahead = Math.min(1 << 20, Math.max(4 << 10, end >> 1));
   return Math.ceil((end + ahead) / page) * page;
 };
 
