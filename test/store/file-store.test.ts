@@ -75,7 +75,7 @@ describe('file store: long streams (read ahead on a worker thread)', () => {
   it('a changed byte anywhere fails verify and every read, with the same message as a scan on one thread', async () => {
     const rand = lcg(42);
     const bigAt = original.indexOf('xxxxxxxx');
-    const positions = [0, 5, original.length - 1, original.length - 40, bigAt + 3_000_000, 2 << 20, (2 << 20) - 1, ...Array.from({ length: 8 }, () => Math.floor(rand() * original.length))];
+    const positions = [0, 5, original.length - 1, original.length - 40, bigAt + 3_000_000, 2 << 20, (2 << 20) - 1, ...Array.from({ length: 3 }, () => Math.floor(rand() * original.length))];
     // A store that has read the stream before, and so checks again without parsing what it had read.
     const cached = new FileEventStore(join(dir, '.tack'));
     assert.equal((await cached.read('branch-big')).length, events.length);

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
+import { defaultWorkRoot } from '../../../src/tasks/environment.js';
 
 /**
  * A small conversation driver for the sim tests: it plays the agent runtime around a model, executing
@@ -65,7 +65,11 @@ export class TaskSandbox {
   private readonly env: Record<string, string> = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/tmp', LANG: 'C.UTF-8' };
   private workdir = '/app';
   constructor(readonly taskDir: string) {
-    this.base = mkdtempSync(join(tmpdir(), 'tack-sim-'));
+    // Where tack's own attempts run (tmpfs when there is one: creating and removing files there costs a
+    // fraction of what it does on disk), named with this process's pid so a sweep can remove leftovers.
+    const root = defaultWorkRoot();
+    mkdirSync(root, { recursive: true });
+    this.base = mkdtempSync(join(root, `tack-sim-p${process.pid}-`));
     for (const d of ['fs/app', 'state', 'logs/verifier']) mkdirSync(join(this.base, d), { recursive: true });
     this.prepare();
   }
