@@ -565,7 +565,8 @@ const writeAt = (fd: number, bytes: Buffer, at: number): void => {
 
 /**
  * The size a stream file is grown to when a batch ending at `end` does not fit: half as much again
- * (at least 4 KiB, at most 64 KiB more), in whole pages.
+ * (at least 4 KiB, at most 1 MiB more), in whole pages: the fewer times a file grows, the fewer
+ * appends pay for a journal commit.
  */
 const preallocateTo = (end: number): number => {
   const page = 4096;
