@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { openFileStore } from '../../src/store/file.js';
 import { verifyStore } from '../../src/app/verify.js';
@@ -88,33 +89,28 @@ describe('crash safety', () => {
     tackOk(dir, ['init', '--model', 'm1']);
     const writer = join(TACK_BIN, '..', '..', 'dist', 'test', 'support', 'race-writer.js');
     const storeDir = join(dir, '.tack');
+    // The same two processes race every round (each reads the branch afresh, then both append at once).
+    const procs = ['a', 'b'].map((w) => {
+      const p = spawn(process.execPath, [writer, storeDir, 'main'], { stdio: ['pipe', 'pipe', 'inherit'] });
+      const lines: string[] = [];
+      let waiting: ((line: string) => void) | null = null;
+      createInterface({ input: p.stdout }).on('line', (line) => (waiting ? (waiting(line), (waiting = null)) : lines.push(line)));
+      const next = () => new Promise<string>((res) => (lines.length > 0 ? res(lines.shift()!) : (waiting = res)));
+      const exited = new Promise<number | null>((res) => p.on('exit', (code) => res(code)));
+      return { w, p, next, exited };
+    });
     for (let round = 0; round < 100; round++) {
-      const procs = ['a', 'b'].map((w) => spawn(process.execPath, [writer, storeDir, 'main', `race ${round}${w}`], { stdio: ['pipe', 'pipe', 'inherit'] }));
-      const outputs = procs.map(
-        (p) =>
-          new Promise<string>((res) => {
-            let out = '';
-            p.stdout.on('data', (d) => {
-              out += d;
-              if (out === 'ready\n') ready();
-            });
-            p.on('close', () => res(out));
-          }),
-      );
-      let readyCount = 0;
-      let ready = () => {};
-      await new Promise<void>((res) => {
-        ready = () => {
-          if (++readyCount === 2) res();
-        };
-      });
-      for (const p of procs) p.stdin.write('go\n');
-      const results = (await Promise.all(outputs)).map((o) => o.split('\n')[1]);
+      for (const { w, p } of procs) p.stdin.write(`prepare race ${round}${w}\n`);
+      for (const { next } of procs) assert.equal(await next(), 'ready', `round ${round}`);
+      for (const { p } of procs) p.stdin.write('go\n');
+      const results = await Promise.all(procs.map(({ next }) => next()));
       const wins = results.filter((r) => r === 'ok').length;
       assert.equal(wins, 1, `round ${round}: ${JSON.stringify(results)}`);
       const loser = results.find((r) => r !== 'ok')!;
       assert.match(loser, /^conflict: conflict on branch-main: expected revision \d+, but it is at revision \d+; another writer got there first/);
     }
+    for (const { p } of procs) p.stdin.end('exit\n');
+    for (const { exited } of procs) assert.equal(await exited, 0);
     const store = await openFileStore(storeDir);
     await verifyStore(store);
     const { state } = await loadBranch(store.events, 'main');
