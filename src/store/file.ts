@@ -529,8 +529,9 @@ const scanSource = (stream: string, src: Source, from: ScanPoint, visit?: Record
 /**
  * Check a stream file from an open fd (of `path`); a long one is read and hashed a step ahead by a
  * worker thread. `sized`: look at the file's size first (to size reads, and to decide on the worker).
- * A writer does not: on Linux 6.13 and later, a look at a file's times makes the next write give it
- * a fine-grained new time, and that made the write's fdatasync cost half as much again.
+ * A writer does not: measured here (Linux 6.18), a stat of the file before a write made that write's
+ * fdatasync cost half as much again (likely the multigrain timestamps of Linux 6.13 and later: a
+ * look at a file's times makes its next change take a fine-grained time).
  */
 const scanFile = (stream: string, fd: number, path: string, from: ScanPoint, visit?: RecordVisitor, known?: ScanPoint, sized = true): StreamScan => {
   const st = sized ? fstatSync(fd) : null;
