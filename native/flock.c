@@ -1,7 +1,8 @@
 /*
  * flock(2) for tack's file store: an exclusive (writer) or shared (reader) advisory lock on an
- * open file, taken without blocking. The kernel drops it when the holding process dies, so a dead holder never needs
- * reclaiming, and taking it changes nothing on disk (no lock file is created or removed per append).
+ * open file, taken without blocking. The kernel drops it when the holding process dies, so a dead
+ * holder never needs reclaiming, and taking it changes nothing on disk (no lock file is created or
+ * removed per append).
  */
 #include <errno.h>
 #include <string.h>

@@ -1,9 +1,8 @@
 import { loadSuite, type Task } from '../tasks/index.js';
 import { initialize, createBranch, humanEdit } from '../domain/decide.js';
 import type { Edit } from '../domain/edits.js';
-import type { Policy } from '../domain/harness.js';
+import { minimalHarness, MINIMAL_RULE_COUNT, type Policy } from '../domain/harness.js';
 import { cherryPick } from '../improve/cherry-pick.js';
-import { minimalHarness, MINIMAL_RULE_COUNT } from '../domain/harness.js';
 import { openFileStore } from '../store/file.js';
 import type { Store } from '../store/port.js';
 import { evolve, type Progress } from '../improve/evolve.js';

@@ -303,7 +303,8 @@ class Scanner {
 
   /**
    * The end of the stream: `partial` is the unterminated rest of a line at file offset `at`, cut at
-   * the first NUL byte when `nul` (the bytes from there to the end of the file are `src`'s).
+   * the first NUL byte when there is one; then `rest` holds the bytes read from that NUL on (the
+   * rest of the file is `src`'s).
    *
    * Without a NUL (a file written before stream files were preallocated, or one a writer was
    * extending): the tail is a torn write, and ignored, unless it is a whole record followed by
@@ -501,7 +502,6 @@ const scanSource = (stream: string, src: Source, from: ScanPoint, visit?: Record
       ahead.close();
     }
   }
-  // Sized to what is there: a writer's look at a stream's tail reads a few bytes, or none.
   // Sized to what is there; a writer (who does not look at the size, see scanTail) reads what
   // usually holds the rest of a stream after its last look: new batches and the preallocated bytes.
   let buf = Buffer.allocUnsafe(src.size === undefined ? 128 << 10 : Math.max(256, Math.min(CHUNK, src.size - at)));
@@ -552,8 +552,7 @@ const storedEvent = (stream: string, revision: number, raw: unknown): TackEvent 
 const recordsEndAt = (path: string, at: number): boolean => {
   const fd = openSync(path, 'r');
   try {
-    const b = Buffer.alloc(1);
-    return readSync(fd, b, 0, 1, at) === 0 || b[0] === 0;
+    return !startsRecord({ read: (into, pos) => readSync(fd, into, 0, into.length, pos) }, at);
   } finally {
     closeSync(fd);
   }
@@ -604,14 +603,14 @@ export class FileEventStore implements EventStore {
    * readers' lock, where no write is in progress; `locked` (the writer's own scans) makes it final.
    */
   private scan(stream: string, visit?: RecordVisitor, known?: ScanPoint, locked = false): StreamScan {
+    const path = this.pathOf(stream);
     let fd: number;
     try {
-      fd = openSync(this.pathOf(stream), 'r');
+      fd = openSync(path, 'r');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], knownHolds: false, point: START, goodBytes: 0, dirtyEnd: 0, fileEnd: 0 };
       throw e;
     }
-    const path = this.pathOf(stream);
     try {
       if (locked) return definitive(() => scanFile(stream, fd, path, START, visit, known));
       try {
@@ -796,7 +795,10 @@ export class FileEventStore implements EventStore {
         }
         // No whole batch before the records end: the full check decides (an empty stream, a torn
         // write, or a changed byte).
-        if (nul >= 0 || n < size) return this.scan(stream).records.map((r) => ({ stream, revision: 0, event: storedEvent(stream, 0, r.event) }))[0] ?? null;
+        if (nul >= 0 || n < size) {
+          const [record] = this.scan(stream).records;
+          return record ? { stream, revision: 0, event: storedEvent(stream, 0, record.event) } : null;
+        }
         size *= 4;
       }
     } finally {
