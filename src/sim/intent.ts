@@ -4,6 +4,8 @@
  * never from exact strings: "Enough exploration", "quit investigating and make the change now" and
  * "stop reading files" all mean stop_exploring, while an unrelated remark means nothing.
  */
+import { memoByText } from './memo.js';
+
 export type Intent =
   /** Stop exploring and act. */
   | 'stop_exploring'
@@ -67,11 +69,13 @@ const meanings: readonly [Intent, (s: string) => boolean][] = [
 ];
 
 /** The intents a message (a user message, a tool result, an injected note) carries. */
-export const intentsOf = (text: string): Set<Intent> => {
+export const intentsOf = (text: string): Set<Intent> => new Set(intentsOfText(text));
+
+const intentsOfText = memoByText((text: string): ReadonlySet<Intent> => {
   const found = new Set<Intent>();
   for (const s of sentencesOf(text, true)) for (const [intent, holds] of meanings) if (holds(s)) found.add(intent);
   return found;
-};
+});
 
 const LIMIT = /\b(no more than|at most|limit\w*|few|quickly|early|briefly|don'?t spend|do not spend|avoid (long|lengthy|excessive|extended)|minimi[sz]e|within \d+|max(imum)?|cap)\b/;
 const EARLY_OUTPUT = /\b(create|write|produce)\b.{0,50}\b(output|file|artifact)s?\b.{0,40}\b(early|first|immediately|right away|up front|before)\b/;

@@ -1,4 +1,5 @@
 import { intentsOf, type Intent } from './intent.js';
+import { memoByText } from './memo.js';
 
 /**
  * How a tool call went, read from its result text the way a model reads it: an exit code if one is
@@ -29,12 +30,13 @@ export const exitCodeIn = (text: string): number | null => {
   return null;
 };
 
-export const readOutcome = (result: string | null): Outcome => {
-  const text = result ?? '';
+export const readOutcome = (result: string | null): Outcome => outcomeOf(result ?? '');
+
+const outcomeOf = memoByText((text: string): Outcome => {
   const intents = intentsOf(text);
   const code = exitCodeIn(text);
   if (code === null && INVALID_ARGS.test(text)) return { status: 'invalid', text, intents };
   if (intents.has('no_repeat') && code === null) return { status: 'refused', text, intents };
   if (code !== null) return { status: code === 0 && !TIMED_OUT.test(text) && !PLAIN_ERROR.test(text) ? 'ok' : 'failed', text, intents };
   return { status: TIMED_OUT.test(text) || ERROR_WORDS.test(text) ? 'failed' : 'ok', text, intents };
-};
+});

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { draw, pick } from '../random.js';
+import { memoByObject } from '../memo.js';
 import type { ShellCommand, Solution, SolutionStep } from '../solution.js';
 import type { Action, AgentContext } from './action.js';
 
@@ -91,7 +92,7 @@ export const doneSummary = (ctx: AgentContext): string =>
   `Done: ${ctx.solution.steps.map((s) => s.title).join('; ') || 'the task is complete'}.`;
 
 /** Paths the solution writes: heredoc files, redirect and tee targets, and the declared artifacts. */
-export const writtenPaths = (solution: Solution): string[] => {
+export const writtenPaths: (solution: Solution) => readonly string[] = memoByObject((solution: Solution): string[] => {
   const paths = new Set<string>(solution.artifacts);
   for (const step of solution.steps)
     for (const c of step.commands) {
@@ -99,10 +100,10 @@ export const writtenPaths = (solution: Solution): string[] => {
       for (const m of c.text.matchAll(/(?:>>?|\btee\s+(?:-a\s+)?)\s*([/\w.-][^\s;&|<>]*)/g)) if (m[1].startsWith('/')) paths.add(m[1]);
     }
   return [...paths];
-};
+});
 
 /** Absolute paths the instruction and solution mention that already exist when the task starts. */
-const inputPaths = (ctx: AgentContext): string[] => {
+const inputPaths = memoByObject((ctx: AgentContext): string[] => {
   const written = new Set(writtenPaths(ctx.solution));
   const text = [ctx.task.instruction, ...ctx.solution.steps.flatMap((s) => s.commands.map((c) => c.text))].join('\n');
   const found = new Set<string>();
@@ -111,7 +112,7 @@ const inputPaths = (ctx: AgentContext): string[] => {
     if (!written.has(p) && ![...written].some((w) => p.startsWith(w + '/'))) found.add(p);
   }
   return [...found].sort();
-};
+});
 
 // Commands whose output depends only on the task's environment, so a replay in the sandbox sees the
 // same text (no host disk usage, clock, inode numbers or CPU times: ps aux, df, stat would differ).
