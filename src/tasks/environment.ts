@@ -23,7 +23,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { chmod, copyFile, lstat, mkdir, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, posix, resolve, sep } from 'node:path';
+import { basename, join, posix, resolve, sep } from 'node:path';
 import { contentHash, type Task } from './loader.js';
 import { firstUnsupported, parseDockerfile, UnsupportedInstruction, type Instruction } from './dockerfile.js';
 import { OFFLINE_TOOLING_DIR } from './assets.js';
@@ -631,12 +631,19 @@ const lastWorkdir = (instructions: ReturnType<typeof parseDockerfile>): string |
 export const copyEnvironment = async (env: PreparedEnvironment, attemptDir: string): Promise<{ rootfs: string; usrLocal: string }> => {
   const rootfs = join(attemptDir, 'rootfs');
   const usrLocal = join(attemptDir, 'usr-local');
-  for (const [from, to] of [
-    [env.rootfs, rootfs],
-    [env.usrLocal, usrLocal],
-  ] as const) {
-    const r = await runHost('cp', ['-a', from, to]);
-    if (r.code !== 0) throw new Error(`tack: cannot copy the prepared environment ${from}: ${r.output.trim()}`);
+  // One cp for both trees (they keep their names): a process start per attempt is worth saving when a
+  // suite runs hundreds of attempts.
+  const sameNames = basename(env.rootfs) === 'rootfs' && basename(env.usrLocal) === 'usr-local';
+  const copies: [string[], string][] = sameNames
+    ? [[[env.rootfs, env.usrLocal], attemptDir]]
+    : [
+        [[env.rootfs], rootfs],
+        [[env.usrLocal], usrLocal],
+      ];
+  await mkdir(attemptDir, { recursive: true });
+  for (const [from, to] of copies) {
+    const r = await runHost('cp', ['-a', '--', ...from, to]);
+    if (r.code !== 0) throw new Error(`tack: cannot copy the prepared environment ${from.join(' and ')}: ${r.output.trim()}`);
   }
   return { rootfs, usrLocal };
 };

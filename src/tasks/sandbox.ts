@@ -596,6 +596,8 @@ const removeWithRm = (dir: string): Promise<boolean> =>
 
 /** Removes a tree the sandbox wrote, including directories it left without write permission. */
 export const removeTree = async (dir: string): Promise<void> => {
+  // Nothing there (a fresh attempt's tests and logs folders): no process to start.
+  if ((await lstat(dir).catch(() => null)) === null) return;
   // rm(1) walks the tree in its own process: an attempt's ~1,500 entries cost this event loop nothing.
   if (await removeWithRm(dir)) return;
   try {
