@@ -1,6 +1,7 @@
 import yargs, { type Argv } from 'yargs';
 import { TackError, UsageError } from '../app/errors.js';
 import { StoreError } from '../store/port.js';
+import { PACKAGE_VERSION } from '../package.js';
 import { stdio } from './context.js';
 import { commandsFor } from './commands/index.js';
 import { registerSimModels } from './sim-models.js';
@@ -25,13 +26,13 @@ export const run = async (argv: readonly string[]): Promise<number> => {
       global: true,
     })
     .strict()
-    .demandCommand(1, 'name a command (see tack --help)')
+    .demandCommand(1, 'name a command')
     .exitProcess(false)
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
     })
     .help()
-    .version(false)
+    .version(PACKAGE_VERSION)
     .wrap(Math.min(110, process.stdout.columns || 100));
   for (const c of await commandsFor(argv)) parser = parser.command(c(setExit));
   try {

@@ -1,7 +1,7 @@
 import { closeSync, constants, existsSync, openSync, readSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../package.js';
 import { StoreError } from './port.js';
 
 /**
@@ -27,10 +27,7 @@ const ADDON = join('build', 'Release', 'tack_flock.node');
 let flock: Flock | undefined;
 const native = (): Flock => {
   if (flock) return flock;
-  // From dist/src/store (or src/store when run from source) up to the project root.
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5 && !existsSync(join(dir, ADDON)); i++) dir = dirname(dir);
-  const path = join(dir, ADDON);
+  const path = join(PACKAGE_ROOT, ADDON);
   if (!existsSync(path)) throw new StoreError(`tack's store lock (${ADDON}) is not built: run \`npm rebuild\` in tack's folder (it needs a C compiler)`);
   flock = createRequire(import.meta.url)(path) as Flock;
   return flock;

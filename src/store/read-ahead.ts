@@ -42,7 +42,9 @@ const theWorker = (): Worker | null => {
     try {
       const w = new Worker(new URL('./read-ahead-worker.js', import.meta.url));
       w.unref();
-      w.on('error', () => {
+      w.on('error', (e: Error) => {
+        // Reads go on without it (on this thread), but a worker that cannot start is a broken install.
+        process.emitWarning(`tack: the store's read-ahead worker failed (${e.message.split('\n')[0]}); reading on this thread`);
         broken = true;
         worker = null;
       });

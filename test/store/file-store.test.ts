@@ -7,6 +7,7 @@ import { encodeRecord, FileEventStore, GENESIS, openFileStore, scanStream } from
 import { CorruptStoreError } from '../../src/store/port.js';
 import { sampleEvent, traceEvent } from '../support/events.js';
 import { tempDir } from '../support/store-factories.js';
+import { tackAsync } from '../support/cli.js';
 
 /** Deterministic pseudo-random numbers, so a failing case can be repeated. */
 const lcg = (seed: number) => () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
@@ -70,6 +71,18 @@ describe('file store: long streams (read ahead on a worker thread)', () => {
     assert.equal(report.events, events.length);
     assert.equal(report.tornBytes, 0);
     assert.equal(await store.head('branch-big'), events.length - 1);
+  });
+
+  it('tack itself (the bundled command line) reads it on its read-ahead worker, with no warning', async () => {
+    // The worker is a file of its own beside the bundle's code; were it missing, reads would go on
+    // without it and only this warning would tell.
+    const r = await tackAsync(dir, ['events', '--branch', 'big', '--type', 'TraceObserved']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n').filter(Boolean);
+    assert.equal(lines.length, events.filter((e) => e.type === 'TraceObserved').length);
+    assert.ok(lines.length > 0);
+    assert.doesNotMatch(r.stderr, /read-ahead worker failed/);
+    assert.equal(r.stderr, '');
   });
 
   it('a changed byte anywhere fails verify and every read, with the same message as a scan on one thread', async () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../../package.js';
 import { DEMO_DEFAULTS, DEMO_QUICK, PROBE_BRANCH, runDemo, type DemoResult } from '../../app/demo.js';
 import { commandContext, printJson, stdio, type GlobalArgs } from '../context.js';
 import { run } from '../main.js';
@@ -51,7 +51,7 @@ export const demoCommand: Command = () => ({
   handler: async (a) => {
     const args = a as unknown as DemoArgs;
     const dir = args.dir ? resolve(args.dir) : mkdtempSync(join(tmpdir(), 'tack-demo-'));
-    const suite = resolve(fileURLToPath(import.meta.url), '..', '..', '..', '..', '..', 'suites', 'core');
+    const suite = join(PACKAGE_ROOT, 'suites', 'core');
     const say = (l: string) => {
       if (!args.json) process.stderr.write(l + '\n');
     };
