@@ -411,6 +411,92 @@ export class SandboxSession {
   }
 }
 
+/** Bytes of a command's output kept at each end, as the executor keeps them. */
+const OUTPUT_HALF = 8 * 1024 * 1024;
+
+/** The head and tail of a command's output, with the executor's note of what was left out. */
+class OutputCapture {
+  private readonly head: Buffer[] = [];
+  private headBytes = 0;
+  private tail: Buffer[] = [];
+  private tailBytes = 0;
+  private total = 0;
+
+  add(chunk: Buffer): void {
+    this.total += chunk.length;
+    const room = OUTPUT_HALF - this.headBytes;
+    if (room > 0) {
+      const head = chunk.subarray(0, room);
+      this.head.push(head);
+      this.headBytes += head.length;
+      chunk = chunk.subarray(head.length);
+    }
+    if (chunk.length === 0) return;
+    this.tail.push(chunk);
+    this.tailBytes += chunk.length;
+    while (this.tail.length > 1 && this.tailBytes - this.tail[0].length >= OUTPUT_HALF) this.tailBytes -= this.tail.shift()!.length;
+  }
+
+  text(): string {
+    let tail = Buffer.concat(this.tail);
+    if (tail.length > OUTPUT_HALF) tail = tail.subarray(tail.length - OUTPUT_HALF);
+    const elided = this.total - this.headBytes - tail.length;
+    const note = elided > 0 ? [Buffer.from(`\n[... ${elided} bytes elided by the sandbox ...]\n`)] : [];
+    return Buffer.concat([...this.head, ...note, tail]).toString('utf8');
+  }
+}
+
+/**
+ * Runs one command in a sandbox of its own, without the executor: what the verifier needs (one
+ * command, then the session ends), one python3 start per attempt cheaper than a session. bash runs in
+ * the working directory with stdout and stderr as one stream, as an executor's exec does. When it
+ * ends, bwrap's init ends and the pid namespace with it (background processes included); at the
+ * timeout bwrap's process group is killed, and with it the namespace (--die-with-parent).
+ */
+export const runInSandbox = (
+  bwrap: string,
+  layout: SandboxLayout,
+  env: Readonly<Record<string, string>>,
+  workdir: string,
+  command: string,
+  timeoutSec: number,
+): Promise<ExecResult> => {
+  if (!(timeoutSec > 0 && Number.isFinite(timeoutSec))) throw new RangeError(`timeoutSec must be a positive number, got ${timeoutSec}`);
+  const wrapper = 'if ! cd -- "$1" 2>/dev/null; then echo "tack: working directory $1 does not exist; running in /"; cd /; fi; exec bash -c "$2" 2>&1';
+  const args = [...bwrapArguments(layout, env, hostSystemEntries(), process.getuid?.() === 0), '/bin/sh', '-c', wrapper, 'sh', workdir, command];
+  const started = performance.now();
+  const child = spawn(bwrap, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const output = new OutputCapture();
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => output.add(c));
+  // Only bwrap (and sh before it hands over to bash) write here.
+  child.stderr.on('data', (c: Buffer) => {
+    stderr = (stderr + c.toString('utf8')).slice(-4000);
+  });
+  return new Promise((resolve, reject) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }, timeoutSec * 1000);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(new SandboxError(`cannot start bwrap: ${e.message}`));
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      const durationMs = Math.round(performance.now() - started);
+      if (!timedOut && code !== 0 && stderr.trim() !== '')
+        return reject(new SandboxError(`sandbox failed: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+      resolve({ exitCode: timedOut ? null : code, output: output.text(), timedOut, durationMs });
+    });
+  });
+};
+
 /** The agent's Workspace over a sandbox session; it records what the sandbox blocked. */
 export class SandboxWorkspace implements Workspace {
   constructor(

@@ -11,7 +11,7 @@ import type { ExecResult } from '../agent/workspace.js';
 import type { Task } from './loader.js';
 import { copyTree, describeSubstitution, takeToolingLog, TOOLING_LOG, TOOLING_MOUNT, type PreparedEnvironment } from './environment.js';
 import { OFFLINE_TOOLING_DIR } from './assets.js';
-import { LocalWorkspace, PathMap, removeTree, SandboxEventLog, SandboxSession, type SandboxMode } from './sandbox.js';
+import { LocalWorkspace, PathMap, removeTree, runInSandbox, SandboxEventLog, type SandboxMode } from './sandbox.js';
 
 export type RewardSource = 'reward.txt' | 'reward.json' | 'exit_code' | 'timeout';
 
@@ -168,7 +168,7 @@ export const runVerifier = async (o: VerifierOptions): Promise<VerifierResult> =
   let result: ExecResult;
   if (o.mode === 'bubblewrap') {
     if (o.bwrap === null) throw new Error('tack: bubblewrap mode without a bwrap executable');
-    const session = await SandboxSession.start(
+    result = await runInSandbox(
       o.bwrap,
       {
         rootfs: o.attempt.rootfs,
@@ -183,12 +183,9 @@ export const runVerifier = async (o: VerifierOptions): Promise<VerifierResult> =
       },
       { ...env, PATH: `${TOOLING_MOUNT}/bin:${env.PATH}`, TACK_TOOLING_LOG: TOOLING_LOG },
       o.environment.workdir,
+      'bash /tests/test.sh',
+      timeoutSec,
     );
-    try {
-      result = await session.exec('bash /tests/test.sh', { timeoutSec });
-    } finally {
-      await session.close();
-    }
   } else {
     const paths = o.unsafePaths;
     if (paths === undefined) throw new Error('tack: unsafe verifier run without its path mapping');

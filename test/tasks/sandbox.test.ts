@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { loadTask } from '../../src/tasks/loader.js';
 import { runTasks, type AgentFn } from '../../src/tasks/runner.js';
 import { nullAgent, oracleAgent } from '../../src/tasks/reference-agents.js';
-import { resolveSandboxMode, SandboxError, SandboxSession, UNSAFE_WARNING, WorkspaceFileError } from '../../src/tasks/sandbox.js';
+import { resolveSandboxMode, runInSandbox, SandboxError, SandboxSession, UNSAFE_WARNING, WorkspaceFileError } from '../../src/tasks/sandbox.js';
 import { copyEnvironment, prepareEnvironment } from '../../src/tasks/environment.js';
 import { fixtureTask, hostProcessesWith, repoRoot, tempDir } from './fixtures.js';
 
@@ -144,6 +144,43 @@ describe('sandbox', () => {
       assert.notEqual((await session.exec('mount -o remount,rw,bind /usr', { timeoutSec: 5 })).exitCode, 0);
     } finally {
       await session.close();
+      await done();
+    }
+  });
+
+  it('runs one command in a sandbox of its own (the verifier): the same output, bounds, timeout and kill as a session', async () => {
+    const task = loadTask(fixtureTask('done-file'));
+    const sandbox = resolveSandboxMode();
+    const env = await prepareEnvironment(task, { ...sandbox, cacheDir });
+    assert.ok(env.status === 'ready');
+    const { dir, cleanup: done } = await tempDir('once');
+    const paths = await copyEnvironment(env, dir);
+    const layout = { ...paths, binds: [] };
+    const once = (command: string, timeoutSec: number, workdir = env.workdir) => runInSandbox(sandbox.bwrap!, layout, env.env, workdir, command, timeoutSec);
+    const marker = `tack-once-${randomBytes(4).toString('hex')}`;
+    try {
+      const huge = await once("head -c 20000000 /dev/zero | tr '\\0' a; echo; echo end", 60);
+      assert.equal(huge.exitCode, 0);
+      assert.ok(huge.output.length < 17_000_000, 'head and tail only');
+      assert.match(huge.output, /\[\.\.\. \d+ bytes elided by the sandbox \.\.\.\]/);
+      assert.ok(huge.output.startsWith('aaaa'));
+      assert.ok(huge.output.endsWith('a\nend\n'));
+      // stderr is in the same stream, in order; background processes die with the sandbox.
+      const mixed = await once(`echo out; echo err >&2; (exec -a ${marker} sleep 600) & echo last`, 30);
+      assert.deepEqual([mixed.exitCode, mixed.timedOut, mixed.output], [0, false, 'out\nerr\nlast\n']);
+      assert.deepEqual(hostProcessesWith(marker), []);
+      const hung = await once(`echo before; (exec -a ${marker} sleep 600) & sleep 600`, 1);
+      assert.deepEqual([hung.exitCode, hung.timedOut, hung.output], [null, true, 'before\n']);
+      assert.deepEqual(hostProcessesWith(marker), []);
+      assert.equal((await once('exit 3', 5)).exitCode, 3);
+      assert.equal((await once('pwd; echo $TZ $LC_ALL $HOME $PATH', 5)).output, '/app\nUTC C /root /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n');
+      assert.equal((await once('pwd', 5, '/no/such/dir')).output, 'tack: working directory /no/such/dir does not exist; running in /\n/\n');
+      // A sandbox that cannot start is an error, not a failed command.
+      await assert.rejects(
+        runInSandbox(sandbox.bwrap!, { ...layout, rootfs: join(dir, 'missing-root') }, env.env, env.workdir, 'true', 5),
+        (e: unknown) => e instanceof SandboxError && /sandbox failed: bwrap/.test(e.message),
+      );
+    } finally {
       await done();
     }
   });
