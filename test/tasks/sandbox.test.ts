@@ -37,6 +37,15 @@ describe('sandbox', () => {
     await cleanup();
   });
 
+  /** The done-file fixture's environment, prepared and copied for one attempt. */
+  const doneFileCopy = async (name: string) => {
+    const sandbox = resolveSandboxMode();
+    const env = await prepareEnvironment(loadTask(fixtureTask('done-file')), { ...sandbox, cacheDir });
+    assert.ok(env.status === 'ready');
+    const { dir, cleanup: done } = await tempDir(name);
+    return { sandbox, env, dir, paths: await copyEnvironment(env, dir), done };
+  };
+
   it('blocks writes outside the task root, the network and host files, and kills what an attempt leaves running', async () => {
     const token = randomBytes(6).toString('hex');
     const marker = join(hostHome(), `.tack-sandbox-test-${token}`);
@@ -112,12 +121,7 @@ describe('sandbox', () => {
   });
 
   it('bounds what a command prints, returns when the command ends even if a background process writes on, and kills at the timeout', async () => {
-    const task = loadTask(fixtureTask('done-file'));
-    const sandbox = resolveSandboxMode();
-    const env = await prepareEnvironment(task, { ...sandbox, cacheDir });
-    assert.ok(env.status === 'ready');
-    const { dir, cleanup: done } = await tempDir('session');
-    const paths = await copyEnvironment(env, dir);
+    const { sandbox, env, paths, done } = await doneFileCopy('session');
     const session = await SandboxSession.start(sandbox.bwrap!, { ...paths, binds: [] }, env.env, env.workdir);
     try {
       const huge = await session.exec("head -c 20000000 /dev/zero | tr '\\0' a; echo; echo end", { timeoutSec: 60 });
@@ -149,12 +153,7 @@ describe('sandbox', () => {
   });
 
   it('runs one command in a sandbox of its own (the verifier): the same output, bounds, timeout and kill as a session', async () => {
-    const task = loadTask(fixtureTask('done-file'));
-    const sandbox = resolveSandboxMode();
-    const env = await prepareEnvironment(task, { ...sandbox, cacheDir });
-    assert.ok(env.status === 'ready');
-    const { dir, cleanup: done } = await tempDir('once');
-    const paths = await copyEnvironment(env, dir);
+    const { sandbox, env, dir, paths, done } = await doneFileCopy('once');
     const layout = { ...paths, binds: [] };
     const once = (command: string, timeoutSec: number, workdir = env.workdir) => runInSandbox(sandbox.bwrap!, layout, env.env, workdir, command, timeoutSec);
     const marker = `tack-once-${randomBytes(4).toString('hex')}`;
