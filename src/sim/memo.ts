@@ -1,9 +1,10 @@
 /**
  * Remembers a pure function of a string. The server is stateless, so every request replays the whole
  * conversation and reads each earlier tool result again; the answers for texts already read come from
- * here. At most `max` texts are kept (the oldest go first), so a long-lived server stays bounded.
+ * here. At most `max` texts are kept (the oldest go first), so a long-lived server stays bounded: a
+ * conversation has at most a few dozen turns, and a run a few conversations at once.
  */
-export const memoByText = <A>(f: (text: string) => A, max = 4096): ((text: string) => A) => {
+export const memoByText = <A>(f: (text: string) => A, max = 1024): ((text: string) => A) => {
   const seen = new Map<string, A>();
   return (text) => {
     const hit = seen.get(text);
