@@ -247,6 +247,16 @@ const HOST_GRACE_SEC = 15;
 const START_TIMEOUT_MS = 20_000;
 const FILE_OP_TIMEOUT_MS = 60_000;
 
+/** bwrap's whole command line on this host: `layout` and `env`, then `argv` to run inside. */
+const bwrapCommand = (layout: SandboxLayout, env: Readonly<Record<string, string>>, argv: readonly string[]): string[] => [
+  ...bwrapArguments(layout, env, hostSystemEntries(), process.getuid?.() === 0),
+  ...argv,
+];
+
+/** What bwrap last wrote on stderr: the tail kept, and its last lines on one line for an error. */
+const keepTail = (tail: string, chunk: Buffer): string => (tail + chunk.toString('utf8')).slice(-4000);
+const lastLines = (tail: string): string => tail.trim().split('\n').slice(-3).join(' | ');
+
 /** One bubblewrap process running the executor; requests go over its stdin/stdout. */
 export class SandboxSession {
   private nextId = 1;
@@ -263,7 +273,7 @@ export class SandboxSession {
       const ended = (): void => {
         if (this.exited) return;
         this.exited = true;
-        const err = new SandboxError(`sandbox session ended${this.stderrTail ? ': ' + this.stderrTail.trim().split('\n').slice(-3).join(' | ') : ''}`);
+        const err = new SandboxError(`sandbox session ended${this.stderrTail ? ': ' + lastLines(this.stderrTail) : ''}`);
         for (const p of this.pending.values()) {
           clearTimeout(p.timer);
           p.reject(err);
@@ -277,7 +287,7 @@ export class SandboxSession {
     // A write racing the sandbox's death must not crash tack: the pending request fails instead.
     child.stdin.on('error', () => undefined);
     child.stderr.on('data', (d: Buffer) => {
-      this.stderrTail = (this.stderrTail + d.toString('utf8')).slice(-4000);
+      this.stderrTail = keepTail(this.stderrTail, d);
     });
   }
 
@@ -285,8 +295,7 @@ export class SandboxSession {
   static async start(bwrap: string, layout: SandboxLayout, env: Readonly<Record<string, string>>, workdir: string): Promise<SandboxSession> {
     const executorTarget = '/run/tack-executor.py';
     const fullLayout: SandboxLayout = { ...layout, binds: [...layout.binds, { source: EXECUTOR_SCRIPT, target: executorTarget, readOnly: true }] };
-    const args = [...bwrapArguments(fullLayout, env, hostSystemEntries(), process.getuid?.() === 0), '/usr/bin/python3', '-I', '-S', executorTarget, workdir];
-    const child = spawn(bwrap, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    const child = spawn(bwrap, bwrapCommand(fullLayout, env, ['/usr/bin/python3', '-I', '-S', executorTarget, workdir]), { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     const session = new SandboxSession(child, workdir);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -400,13 +409,7 @@ export class SandboxSession {
 
   /** Kills bwrap's process group; the pid namespace, and so every process in it, dies with it. */
   async close(): Promise<void> {
-    if (!this.exited && this.child.pid !== undefined) {
-      try {
-        process.kill(-this.child.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
+    if (!this.exited && this.child.pid !== undefined) killGroup(this.child.pid);
     await this.exitPromise;
   }
 }
@@ -463,25 +466,20 @@ export const runInSandbox = (
 ): Promise<ExecResult> => {
   if (!(timeoutSec > 0 && Number.isFinite(timeoutSec))) throw new RangeError(`timeoutSec must be a positive number, got ${timeoutSec}`);
   const wrapper = 'if ! cd -- "$1" 2>/dev/null; then echo "tack: working directory $1 does not exist; running in /"; cd /; fi; exec bash -c "$2" 2>&1';
-  const args = [...bwrapArguments(layout, env, hostSystemEntries(), process.getuid?.() === 0), '/bin/sh', '-c', wrapper, 'sh', workdir, command];
   const started = performance.now();
-  const child = spawn(bwrap, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(bwrap, bwrapCommand(layout, env, ['/bin/sh', '-c', wrapper, 'sh', workdir, command]), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const output = new OutputCapture();
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => output.add(c));
   // Only bwrap (and sh before it hands over to bash) write here.
   child.stderr.on('data', (c: Buffer) => {
-    stderr = (stderr + c.toString('utf8')).slice(-4000);
+    stderr = keepTail(stderr, c);
   });
   return new Promise((resolve, reject) => {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
+      if (child.pid !== undefined) killGroup(child.pid);
     }, timeoutSec * 1000);
     child.once('error', (e) => {
       clearTimeout(timer);
@@ -491,7 +489,7 @@ export const runInSandbox = (
       clearTimeout(timer);
       const durationMs = Math.round(performance.now() - started);
       if (!timedOut && code !== 0 && stderr.trim() !== '')
-        return reject(new SandboxError(`sandbox failed: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+        return reject(new SandboxError(`sandbox failed: ${lastLines(stderr)}`));
       resolve({ exitCode: timedOut ? null : code, output: output.text(), timedOut, durationMs });
     });
   });
