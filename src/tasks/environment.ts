@@ -23,7 +23,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { chmod, copyFile, lstat, mkdir, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join, posix, resolve, sep } from 'node:path';
+import { join, posix, resolve, sep } from 'node:path';
 import { contentHash, type Task } from './loader.js';
 import { firstUnsupported, parseDockerfile, UnsupportedInstruction, type Instruction } from './dockerfile.js';
 import { OFFLINE_TOOLING_DIR } from './assets.js';
@@ -172,6 +172,13 @@ export const prepareEnvironment = (task: Task, options: PrepareOptions): Promise
   return p;
 };
 
+/**
+ * The two trees of a prepared environment, by the same names wherever they are (the build folder, the
+ * cache, an attempt's copy): the task root and its /usr/local.
+ */
+const TREE_NAMES = ['rootfs', 'usr-local'] as const;
+const treesIn = (dir: string): { rootfs: string; usrLocal: string } => ({ rootfs: join(dir, TREE_NAMES[0]), usrLocal: join(dir, TREE_NAMES[1]) });
+
 type Stored = Omit<PreparedEnvironment, 'dir' | 'rootfs' | 'usrLocal'> | UnavailableEnvironment;
 
 const readCached = async (dir: string): Promise<EnvironmentResult | null> => {
@@ -182,7 +189,7 @@ const readCached = async (dir: string): Promise<EnvironmentResult | null> => {
     return null;
   }
   if (stored.status === 'unavailable') return stored;
-  return { ...stored, dir, rootfs: join(dir, 'rootfs'), usrLocal: join(dir, 'usr-local') };
+  return { ...stored, dir, ...treesIn(dir) };
 };
 
 const buildAndStore = async (task: Task, options: PrepareOptions, cacheDir: string, finalDir: string): Promise<EnvironmentResult> => {
@@ -193,15 +200,14 @@ const buildAndStore = async (task: Task, options: PrepareOptions, cacheDir: stri
     const result = await build(task, options, buildDir);
     if (result.status === 'ready') {
       // A fixed clock for file times: `ls -l`, make and find -newer see the same tree on every machine.
-      for (const tree of [join(buildDir, 'rootfs'), join(buildDir, 'usr-local')]) {
+      for (const tree of Object.values(treesIn(buildDir))) {
         const r = await runHost('find', [tree, '-exec', 'touch', '-h', '-d', `@${FIXED_FILE_TIME}`, '{}', '+']);
         if (r.code !== 0) throw new Error(`tack: cannot set file times in ${tree}: ${r.output.trim()}`);
       }
     }
     const stored: Stored = result.status === 'ready' ? { ...result } : result;
     if (result.status === 'unavailable') {
-      await removeTree(join(buildDir, 'rootfs'));
-      await removeTree(join(buildDir, 'usr-local'));
+      for (const tree of Object.values(treesIn(buildDir))) await removeTree(tree);
     }
     await removeTree(join(buildDir, 'tooling-log'));
     await writeFile(join(buildDir, 'environment.json'), JSON.stringify(stored, null, 2));
@@ -421,8 +427,7 @@ const build = async (task: Task, options: PrepareOptions, buildDir: string): Pro
   }
   const outside = firstUnsupported(instructions);
   if (outside !== null) return unavailable(outside.reason, outside.at.text);
-  const rootfs = join(buildDir, 'rootfs');
-  const usrLocal = join(buildDir, 'usr-local');
+  const { rootfs, usrLocal } = treesIn(buildDir);
   const context = join(task.dir, 'environment');
   const toolingLogDir = join(buildDir, 'tooling-log');
   await mkdir(toolingLogDir);
@@ -629,23 +634,12 @@ const lastWorkdir = (instructions: ReturnType<typeof parseDockerfile>): string |
 
 /** Copies a prepared environment for one attempt: a private, writable task root and /usr/local. */
 export const copyEnvironment = async (env: PreparedEnvironment, attemptDir: string): Promise<{ rootfs: string; usrLocal: string }> => {
-  const rootfs = join(attemptDir, 'rootfs');
-  const usrLocal = join(attemptDir, 'usr-local');
-  // One cp for both trees (they keep their names): a process start per attempt is worth saving when a
+  // One cp for both trees, which keep their names: a process start per attempt is worth saving when a
   // suite runs hundreds of attempts.
-  const sameNames = basename(env.rootfs) === 'rootfs' && basename(env.usrLocal) === 'usr-local';
-  const copies: [string[], string][] = sameNames
-    ? [[[env.rootfs, env.usrLocal], attemptDir]]
-    : [
-        [[env.rootfs], rootfs],
-        [[env.usrLocal], usrLocal],
-      ];
   await mkdir(attemptDir, { recursive: true });
-  for (const [from, to] of copies) {
-    const r = await runHost('cp', ['-a', '--', ...from, to]);
-    if (r.code !== 0) throw new Error(`tack: cannot copy the prepared environment ${from.join(' and ')}: ${r.output.trim()}`);
-  }
-  return { rootfs, usrLocal };
+  const r = await runHost('cp', ['-a', '--', ...TREE_NAMES.map((name) => join(env.dir, name)), attemptDir]);
+  if (r.code !== 0) throw new Error(`tack: cannot copy the prepared environment ${env.dir}: ${r.output.trim()}`);
+  return treesIn(attemptDir);
 };
 
 /** Copies a task folder's files (tests, solution) into a host staging folder. */
