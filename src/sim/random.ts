@@ -1,15 +1,11 @@
-import { createHash, hash } from 'node:crypto';
+import { sha256 } from '../domain/canonical.js';
 
 /**
  * Deterministic draws: every random choice of the sim is a hash of what it depends on (the request's
  * seed, the persona, the task, the turn, a label), so the same conversation always gets the same answer
  * and the simulator keeps no state between requests.
  */
-export const hashHex = (...parts: readonly (string | number)[]): string => {
-  const data = parts.map(String).join('\u0000');
-  // crypto.hash (Node 20.12+) is the one-shot form: about twice as fast on these short inputs.
-  return typeof hash === 'function' ? hash('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex');
-};
+export const hashHex = (...parts: readonly (string | number)[]): string => sha256(parts.map(String).join('\u0000'));
 
 /** A number in [0, 1) drawn from `parts`. */
 export const draw = (...parts: readonly (string | number)[]): number => parseInt(hashHex(...parts).slice(0, 13), 16) / 2 ** 52;
