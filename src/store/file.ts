@@ -33,7 +33,7 @@ import {
   type Store,
 } from './port.js';
 import { isIdempotentRetry, readWindow } from './shared.js';
-import { withLock } from './lock.js';
+import { sameFile, StoreLock } from './lock.js';
 import { HASH_SUFFIX_LEN, hashMatches, hasHashSuffix } from './record-hash.js';
 import { ReadAhead } from './read-ahead.js';
 
@@ -583,13 +583,59 @@ const fsyncDir = (dir: string) => {
   }
 };
 
+/** How many stream files a store keeps open for writing; past this the longest unused is closed. */
+const HELD_STREAMS = 32;
+
+/**
+ * The files a store keeps open between appends: its lock and the streams it wrote. Opening and
+ * closing both per append cost more than the rest of an append's own work (fdatasync aside). Each
+ * append checks, under the lock, that a held stream's path still names the file (lock.sameFile).
+ */
+class HeldFiles {
+  readonly streams = new Map<string, number>();
+
+  constructor(readonly lock: StoreLock) {}
+
+  /** The stream file at `path`, open for writing; called with the lock held. */
+  writable(stream: string, path: string): number {
+    const held = this.streams.get(stream);
+    if (held !== undefined) {
+      this.streams.delete(stream);
+      if (sameFile(held, path)) {
+        this.streams.set(stream, held);
+        return held;
+      }
+      closeSync(held);
+    }
+    // Read-write without O_APPEND: a batch is written at the end of the records, inside the preallocated bytes.
+    const fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o644);
+    if (this.streams.size >= HELD_STREAMS) {
+      const [oldest, old] = this.streams.entries().next().value as [string, number];
+      this.streams.delete(oldest);
+      closeSync(old);
+    }
+    this.streams.set(stream, fd);
+    return fd;
+  }
+
+  close(): void {
+    for (const fd of this.streams.values()) closeSync(fd);
+    this.streams.clear();
+    this.lock.close();
+  }
+}
+
+/** A store dropped without close() lets its files go when it is collected. */
+const unclosed = new FinalizationRegistry<HeldFiles>((files) => files.close());
+
 export class FileEventStore implements EventStore {
   private readonly streamsDir: string;
-  private readonly lockPath: string;
+  private readonly files: HeldFiles;
 
   constructor(readonly location: string) {
     this.streamsDir = join(location, 'streams');
-    this.lockPath = join(location, 'lock');
+    this.files = new HeldFiles(new StoreLock(join(location, 'lock')));
+    unclosed.register(this, this.files);
   }
 
   private pathOf(stream: string): string {
@@ -618,7 +664,7 @@ export class FileEventStore implements EventStore {
       } catch (e) {
         if (!(e instanceof TailAnomaly)) throw e;
         const first = e.scan;
-        const rest = withLock(this.lockPath, () => definitive(() => scanFile(stream, fd, path, first.point, visit, known)), { shared: true });
+        const rest = this.files.lock.run(() => definitive(() => scanFile(stream, fd, path, first.point, visit, known)), { shared: true });
         return { ...rest, records: [...first.records, ...rest.records], knownHolds: first.knownHolds || rest.knownHolds };
       }
     } finally {
@@ -667,15 +713,7 @@ export class FileEventStore implements EventStore {
       if (c._tag === 'Left') throw new StoreError(`refusing to append to ${stream}: ${c.left}`);
     }
     const path = this.pathOf(stream);
-    return withLock(this.lockPath, () => {
-      // Read-write without O_APPEND: a batch is written at the end of the records, inside the preallocated bytes.
-      const fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o644);
-      try {
-        return this.appendLocked(stream, fd, events, expected);
-      } finally {
-        closeSync(fd);
-      }
-    });
+    return this.files.lock.run(() => this.appendLocked(stream, this.files.writable(stream, path), events, expected));
   }
 
   private appendLocked(stream: string, fd: number, events: readonly TackEvent[], expected: ExpectedRevision): AppendResult {
@@ -834,7 +872,10 @@ export class FileEventStore implements EventStore {
     return { streams: streams.length, events, tornBytes };
   }
 
-  async close(): Promise<void> {}
+  /** Let go of the files held open for appends (a later append opens them again). */
+  async close(): Promise<void> {
+    this.files.close();
+  }
 }
 
 export interface VerifyReport {

@@ -20,6 +20,7 @@ interface Flock {
   tryLockExclusive(fd: number): boolean;
   tryLockShared(fd: number): boolean;
   unlock(fd: number): void;
+  sameFile(fd: number, path: string): boolean;
 }
 
 const ADDON = join('build', 'Release', 'tack_flock.node');
@@ -30,17 +31,22 @@ const native = (): Flock => {
   const path = join(PACKAGE_ROOT, ADDON);
   if (!existsSync(path)) throw new StoreError(`tack's store lock (${ADDON}) is not built: run \`npm rebuild\` in tack's folder (it needs a C compiler)`);
   flock = createRequire(import.meta.url)(path) as Flock;
+  if (typeof flock.sameFile !== 'function') {
+    flock = undefined;
+    throw new StoreError(`tack's store lock (${ADDON}) is from an older tack: run \`npm rebuild\` in tack's folder`);
+  }
   return flock;
 };
+
+/**
+ * Whether `path` still names the file open as `fd` (false when nothing is there). It looks at the
+ * inode number only: a stat would look at the file's times, which makes its next fdatasync dearer.
+ */
+export const sameFile = (fd: number, path: string): boolean => native().sameFile(fd, path);
 
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 const PID_WIDTH = 12;
-
-const writePid = (fd: number): void => {
-  const text = Buffer.from(String(process.pid).padEnd(PID_WIDTH - 1) + '\n');
-  writeSync(fd, text, 0, text.length, 0);
-};
 
 const readPid = (fd: number): string => {
   const buf = Buffer.alloc(PID_WIDTH);
@@ -58,31 +64,77 @@ export interface LockOptions {
 }
 
 /**
- * Run `fn` holding the lock at `path`; released even when `fn` throws. `fn` is synchronous so no
- * other work of this process can interleave while the lock is held.
+ * The lock of one store, kept open between uses by a long-lived store (close() lets it go). Each
+ * use checks, once the lock is taken, that the path still names the file it holds: a lock on a file
+ * that was removed and made again would exclude nobody.
  */
-export const withLock = <A>(path: string, fn: () => A, options: LockOptions = {}): A => {
-  const lock = native();
-  // Read-write without O_APPEND, so the pid goes at offset 0 (Linux appends every write under O_APPEND).
-  const fd = openSync(path, constants.O_RDWR | constants.O_CREAT, 0o644);
-  try {
+export class StoreLock {
+  private fd: number | null = null;
+  private readonly pid = Buffer.from(String(process.pid).padEnd(PID_WIDTH - 1) + '\n');
+
+  constructor(readonly path: string) {}
+
+  /**
+   * Run `fn` holding the lock; released even when `fn` throws. `fn` is synchronous so no other work
+   * of this process can interleave while the lock is held.
+   */
+  run<A>(fn: () => A, options: LockOptions = {}): A {
+    const lock = native();
     const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-    const take = options.shared ? (f: number) => lock.tryLockShared(f) : (f: number) => lock.tryLockExclusive(f);
     let wait = 1;
-    while (!take(fd)) {
+    let fd = this.open();
+    for (;;) {
+      if (options.shared ? lock.tryLockShared(fd) : lock.tryLockExclusive(fd)) {
+        if (lock.sameFile(fd, this.path)) break;
+        lock.unlock(fd);
+        this.close();
+        fd = this.open();
+        continue;
+      }
       if (Date.now() > deadline) {
-        throw new StoreError(`store is locked by process ${readPid(fd)} (${path}); try again when it has finished`);
+        throw new StoreError(`store is locked by process ${readPid(fd)} (${this.path}); try again when it has finished`);
       }
       sleep(wait);
       wait = Math.min(wait * 2, 50);
     }
     try {
-      if (!options.shared) writePid(fd);
+      if (!options.shared) this.claim(fd);
       return fn();
     } finally {
       lock.unlock(fd);
     }
-  } finally {
+  }
+
+  /**
+   * Write this process's pid into the file (fixed width, so its size never changes) when it is not
+   * there already: a write changes the file's times, which the next append's fdatasync would commit.
+   */
+  private claim(fd: number): void {
+    const here = Buffer.allocUnsafe(PID_WIDTH);
+    if (readSync(fd, here, 0, PID_WIDTH, 0) === PID_WIDTH && here.equals(this.pid)) return;
+    writeSync(fd, this.pid, 0, this.pid.length, 0);
+  }
+
+  private open(): number {
+    // Read-write without O_APPEND, so the pid goes at offset 0 (Linux appends every write under O_APPEND).
+    this.fd ??= openSync(this.path, constants.O_RDWR | constants.O_CREAT, 0o644);
+    return this.fd;
+  }
+
+  close(): void {
+    if (this.fd === null) return;
+    const fd = this.fd;
+    this.fd = null;
     closeSync(fd);
+  }
+}
+
+/** Run `fn` holding the lock at `path`, opened for this once. */
+export const withLock = <A>(path: string, fn: () => A, options: LockOptions = {}): A => {
+  const lock = new StoreLock(path);
+  try {
+    return lock.run(fn, options);
+  } finally {
+    lock.close();
   }
 };

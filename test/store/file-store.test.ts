@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TackEvent } from '../../src/domain/events.js';
 import { encodeRecord, FileEventStore, GENESIS, openFileStore, scanStream } from '../../src/store/file.js';
@@ -167,6 +167,65 @@ describe('file store: a process rereading a changed stream', () => {
       bytes[40] ^= 1;
       writeFileSync(file, bytes);
       await assert.rejects(store.read('branch-a'), (e: unknown) => e instanceof CorruptStoreError && /^store corrupt at branch-a@0: /.test(e.message));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('file store: files held open between appends', () => {
+  const openFds = () => readdirSync('/proc/self/fd').length;
+
+  it('appends to the file a stream path names now, after it was removed or replaced', async () => {
+    const dir = await tempDir();
+    try {
+      const store = await openFileStore(join(dir, '.tack'), { create: true });
+      const file = join(dir, '.tack', 'streams', 'branch-a.jsonl');
+      const e = Array.from({ length: 13 }, (_, k) => sampleEvent(k));
+      await store.events.append('branch-a', [e[0]], 'no_stream');
+      rmSync(file);
+      await store.events.append('branch-a', [e[1]], 'no_stream');
+      const fresh = () => openFileStore(join(dir, '.tack')).then(async (s) => (await s.events.read('branch-a')).map((r) => r.event));
+      assert.deepEqual(await fresh(), [e[1]]);
+
+      // Replaced by a file renamed into place (another history of two events).
+      const other = await tempDir();
+      const elsewhere = await openFileStore(join(other, '.tack'), { create: true });
+      await elsewhere.events.append('branch-a', [e[10], e[11]], 'no_stream');
+      await elsewhere.close();
+      renameSync(join(other, '.tack', 'streams', 'branch-a.jsonl'), file);
+      rmSync(other, { recursive: true, force: true });
+      await assert.rejects(store.events.append('branch-a', [e[2]], 0), /expected revision 0/i);
+      await store.events.append('branch-a', [e[12]], 1);
+      assert.deepEqual(await fresh(), [e[10], e[11], e[12]]);
+      assert.equal((await store.events.verify()).events, 3);
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps at most 32 streams open, and close() lets every file go', async () => {
+    const dir = await tempDir();
+    try {
+      const before = openFds();
+      const store = await openFileStore(join(dir, '.tack'), { create: true });
+      const first = sampleEvent(0);
+      const more = [sampleEvent(100), sampleEvent(101)];
+      await store.events.append('branch-0', [first], 'no_stream');
+      for (let i = 1; i < 3; i++) await store.events.append(`branch-${i}`, [sampleEvent(i)], 'no_stream');
+      assert.equal(openFds(), before + 4, 'the lock and three streams');
+      for (let i = 3; i < 40; i++) await store.events.append(`branch-${i}`, [sampleEvent(i)], 'no_stream');
+      assert.equal(openFds(), before + 33, 'the lock and 32 streams');
+      await store.events.append('branch-0', [more[0]], 0);
+      assert.equal(openFds(), before + 33);
+      await store.close();
+      assert.equal(openFds(), before);
+      // A closed store opens its files again when asked to append.
+      await store.events.append('branch-0', [more[1]], 1);
+      assert.deepEqual((await store.events.read('branch-0')).map((r) => r.event), [first, ...more]);
+      await store.close();
+      assert.equal(openFds(), before);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { withLock } from '../../src/store/lock.js';
+import { StoreLock, withLock } from '../../src/store/lock.js';
 import { StoreError } from '../../src/store/port.js';
 import { PROJECT } from '../support/cli.js';
 import { tempDir } from '../support/store-factories.js';
@@ -76,5 +76,38 @@ describe('store lock', () => {
     const after = statSync(dir, { bigint: true });
     assert.equal(after.mtimeNs, before.mtimeNs, 'the store folder changed');
     assert.equal(statSync(path).ino, ino);
+  });
+
+  it('a lock kept open follows its path: after the file is removed, or replaced, it locks the file the path names now', async () => {
+    const path = join(await tempDir(), 'lock');
+    const lock = new StoreLock(path);
+    try {
+      lock.run(() => undefined);
+      rmSync(path);
+      assert.equal(lock.run(() => tryFromAnotherProcess(path)).startsWith(`store is locked by process ${process.pid} `), true);
+      writeFileSync(path + '.new', '');
+      renameSync(path + '.new', path);
+      assert.match(lock.run(() => tryFromAnotherProcess(path)), new RegExp(`^store is locked by process ${process.pid} `));
+      assert.equal(tryFromAnotherProcess(path), 'ran');
+    } finally {
+      lock.close();
+    }
+  });
+
+  it('a lock kept open names its holder again after another process held it', async () => {
+    const path = join(await tempDir(), 'lock');
+    const lock = new StoreLock(path);
+    try {
+      lock.run(() => undefined);
+      const other = await holdInAnotherProcess(path);
+      assert.throws(() => lock.run(() => undefined, { timeoutMs: 200 }), new RegExp(`^StoreError: store is locked by process ${other.pid} `));
+      await other.kill();
+      assert.match(lock.run(() => tryFromAnotherProcess(path)), new RegExp(`^store is locked by process ${process.pid} `));
+      // The same, with the other holder's pid written in place (the file is the same one).
+      writeFileSync(path, '1          \n');
+      assert.match(lock.run(() => tryFromAnotherProcess(path)), new RegExp(`^store is locked by process ${process.pid} `));
+    } finally {
+      lock.close();
+    }
   });
 });
