@@ -18,12 +18,14 @@ const work = mkdtempSync(join(tmpdir(), 'tack-bench-'));
 const figures: Figure[] = [];
 const show = (f: Figure) => {
   figures.push(f);
-  console.log(`${f.met ? 'MET ' : 'MISS'}  ${f.ratio.toFixed(2)}x  ${f.name}: ${f.ours.toFixed(1)} ${f.unit} vs ${f.baseline.toFixed(1)} ${f.unit} (goal ${f.goal})`);
+  const value = (x: number) => (x >= 10 ? x.toFixed(1) : x.toPrecision(2));
+  console.log(`${f.met ? 'MET ' : 'MISS'}  ${f.ratio.toFixed(2)}x  ${f.name}: ${value(f.ours)} ${f.unit} vs ${value(f.baseline)} ${f.unit} (goal ${f.goal})`);
+  if (f.note) console.log(`        ${f.note}`);
 };
 try {
   console.log(`tack bench (scale ${scale}); ratios are against baselines measured in this run\n`);
   show(await foldFigure(join(work, 'fold'), Math.round(1_000_000 * scale)));
-  show(await appendFigure(join(work, 'append'), Math.round(100 * Math.max(scale, 0.3))));
+  show(await appendFigure(join(work, 'append'), Math.round(2000 * Math.max(scale, 0.1))));
   show(await whyFigure(join(work, 'why'), Math.round(100_000 * scale)));
   const agent = await measureAgentOverhead({ runs: Math.max(5, Math.round(25 * scale)) });
   show({
