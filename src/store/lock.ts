@@ -48,6 +48,9 @@ const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(
 
 const PID_WIDTH = 12;
 
+/** How opening a file for writing fails where this process may only read. */
+const READ_ONLY = new Set(['EROFS', 'EACCES', 'EPERM']);
+
 const readPid = (fd: number): string => {
   const buf = Buffer.alloc(PID_WIDTH);
   const n = readSync(fd, buf, 0, PID_WIDTH, 0);
@@ -70,6 +73,8 @@ export interface LockOptions {
  */
 export class StoreLock {
   private fd: number | null = null;
+  /** Whether fd is open for writing (a reader of a read-only store holds it read-only). */
+  private writable = false;
   private readonly pid = Buffer.from(String(process.pid).padEnd(PID_WIDTH - 1) + '\n');
 
   constructor(readonly path: string) {}
@@ -82,13 +87,14 @@ export class StoreLock {
     const lock = native();
     const deadline = Date.now() + (options.timeoutMs ?? 30_000);
     let wait = 1;
-    let fd = this.open();
+    const shared = options.shared === true;
+    let fd = this.open(shared);
     for (;;) {
-      if (options.shared ? lock.tryLockShared(fd) : lock.tryLockExclusive(fd)) {
+      if (shared ? lock.tryLockShared(fd) : lock.tryLockExclusive(fd)) {
         if (lock.sameFile(fd, this.path)) break;
         lock.unlock(fd);
         this.close();
-        fd = this.open();
+        fd = this.open(shared);
         continue;
       }
       if (Date.now() > deadline) {
@@ -98,7 +104,7 @@ export class StoreLock {
       wait = Math.min(wait * 2, 50);
     }
     try {
-      if (!options.shared) this.claim(fd);
+      if (!shared) this.claim(fd);
       return fn();
     } finally {
       lock.unlock(fd);
@@ -115,9 +121,25 @@ export class StoreLock {
     writeSync(fd, this.pid, 0, this.pid.length, 0);
   }
 
-  private open(): number {
-    // Read-write without O_APPEND, so the pid goes at offset 0 (Linux appends every write under O_APPEND).
-    this.fd ??= openSync(this.path, constants.O_RDWR | constants.O_CREAT, 0o644);
+  /**
+   * The lock file, open read-write (created if missing). A reader that may not write there (a store
+   * on a read-only mount, or another user's) takes the readers' lock on it open read-only: flock
+   * needs no write access, and no writer can be at work where the lock file cannot be written.
+   */
+  private open(shared: boolean): number {
+    if (this.fd !== null && (this.writable || shared)) return this.fd;
+    this.close();
+    try {
+      // Read-write without O_APPEND, so the pid goes at offset 0 (Linux appends every write under O_APPEND).
+      this.fd = openSync(this.path, constants.O_RDWR | constants.O_CREAT, 0o644);
+      this.writable = true;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? '';
+      if (!READ_ONLY.has(code)) throw e;
+      if (!shared) throw new StoreError(`cannot write to this store: ${this.path} may not be written by this process (${code})`);
+      this.fd = openSync(this.path, constants.O_RDONLY);
+      this.writable = false;
+    }
     return this.fd;
   }
 
@@ -125,6 +147,7 @@ export class StoreLock {
     if (this.fd === null) return;
     const fd = this.fd;
     this.fd = null;
+    this.writable = false;
     closeSync(fd);
   }
 }

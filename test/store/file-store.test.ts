@@ -1,13 +1,14 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { TackEvent } from '../../src/domain/events.js';
 import { encodeRecord, FileEventStore, GENESIS, openFileStore, scanStream } from '../../src/store/file.js';
 import { CorruptStoreError } from '../../src/store/port.js';
 import { sampleEvent, traceEvent } from '../support/events.js';
 import { tempDir } from '../support/store-factories.js';
-import { tackAsync } from '../support/cli.js';
+import { TACK_BIN, tackAsync, tackOk, treeDigest } from '../support/cli.js';
 
 /** Deterministic pseudo-random numbers, so a failing case can be repeated. */
 const lcg = (seed: number) => () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
@@ -226,6 +227,46 @@ describe('file store: files held open between appends', () => {
       assert.deepEqual((await store.events.read('branch-0')).map((r) => r.event), [first, ...more]);
       await store.close();
       assert.equal(openFds(), before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('file store: a store this process may only read', () => {
+  /** `tack ARGS` in `dir` with `dir` mounted read-only (bubblewrap, which tack needs anyway). */
+  const readOnly = (dir: string, args: readonly string[]) => {
+    const r = spawnSync(
+      'bwrap',
+      ['--bind', '/', '/', '--ro-bind', dir, dir, '--dev', '/dev', '--proc', '/proc', '--chdir', dir, process.execPath, TACK_BIN, ...args],
+      { encoding: 'utf8', env: { ...process.env, TACK_STORE: undefined } },
+    );
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it('reads and verifies it, refuses to write to it with a clear message, and reports corruption as it would elsewhere', async () => {
+    const dir = await tempDir();
+    try {
+      tackOk(dir, ['init', '--model', 'sim:steady']);
+      tackOk(dir, ['edit', 'add-rule', '--section', 'general', '--text', 'Check the exit code.', '--why', 'read-only test']);
+      const before = treeDigest(dir);
+      assert.match(readOnly(dir, ['log']).stdout, /^version 2 /m);
+      assert.equal(readOnly(dir, ['verify']).code, 0);
+      const edit = readOnly(dir, ['edit', 'add-rule', '--section', 'general', '--text', 'More.', '--why', 'read-only test']);
+      assert.equal(edit.code, 1);
+      assert.equal(edit.stderr, `tack: cannot write to this store: ${join(dir, '.tack', 'lock')} may not be written by this process (EROFS)\n`);
+      assert.equal(treeDigest(dir), before, 'nothing written');
+
+      // A changed byte past the records: a reader looks again under the readers' lock, which it
+      // takes on the lock file opened read-only, and then names the corruption.
+      const file = join(dir, '.tack', 'streams', 'branch-main.jsonl');
+      const bytes = readFileSync(file);
+      const good = bytes.indexOf(0);
+      bytes[good + ((good + 37) % 512 === 0 ? 38 : 37)] = 0x41;
+      writeFileSync(file, bytes);
+      const log = readOnly(dir, ['log']);
+      assert.equal(log.code, 1);
+      assert.match(log.stderr, /^tack: store corrupt at branch-main@\d+: bytes past the end of its records changed; run `tack verify`/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
