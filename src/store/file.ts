@@ -588,8 +588,9 @@ const HELD_STREAMS = 32;
 
 /**
  * The files a store keeps open between appends: its lock and the streams it wrote. Opening and
- * closing both per append cost more than the rest of an append's own work (fdatasync aside). Each
- * append checks, under the lock, that a held stream's path still names the file (lock.sameFile).
+ * closing both per append cost about a third of an append's own work (fdatasync aside: a CPU
+ * profile gave 7 of about 20 µs). Each append checks, under the lock, that a held stream's path
+ * still names the file (lock.sameFile).
  */
 class HeldFiles {
   readonly streams = new Map<string, number>();
