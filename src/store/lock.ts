@@ -76,6 +76,8 @@ export class StoreLock {
   /** Whether fd is open for writing (a reader of a read-only store holds it read-only). */
   private writable = false;
   private readonly pid = Buffer.from(String(process.pid).padEnd(PID_WIDTH - 1) + '\n');
+  /** Where claim reads the pid the file holds (one buffer for every append). */
+  private readonly held = Buffer.alloc(PID_WIDTH);
 
   constructor(readonly path: string) {}
 
@@ -116,8 +118,7 @@ export class StoreLock {
    * there already: a write changes the file's times, which the next append's fdatasync would commit.
    */
   private claim(fd: number): void {
-    const here = Buffer.allocUnsafe(PID_WIDTH);
-    if (readSync(fd, here, 0, PID_WIDTH, 0) === PID_WIDTH && here.equals(this.pid)) return;
+    if (readSync(fd, this.held, 0, PID_WIDTH, 0) === PID_WIDTH && this.held.equals(this.pid)) return;
     writeSync(fd, this.pid, 0, this.pid.length, 0);
   }
 
