@@ -66,7 +66,14 @@ describe('sandbox', () => {
       await run('dns', 'curl -sS --max-time 5 http://example.com/ 2>&1');
       await run('read-home', `cat ${marker}; ls -a ${hostHome()} /home`);
       await run('project', `test -e ${repoRoot}package.json && echo VISIBLE || echo hidden`);
-      await run('background', `nohup sleep ${sleepA} >/dev/null 2>&1 & setsid sleep ${sleepB} >/dev/null 2>&1 < /dev/null & echo started`);
+      // Started, then waited for until both have become `sleep` (a ps right after `&` can still see
+      // nohup's own name while it execs).
+      const running = (s: string) => `ps -eo args | grep -qx 'sleep ${s}'`;
+      await run(
+        'background',
+        `nohup sleep ${sleepA} >/dev/null 2>&1 & setsid sleep ${sleepB} >/dev/null 2>&1 < /dev/null & ` +
+          `for i in $(seq 200); do ${running(sleepA)} && ${running(sleepB)} && break; sleep 0.05; done; echo started`,
+      );
       await run('still-running', 'ps -eo args');
       await workspace.writeFile('/app/done.txt', 'done\n');
       return { exitReason: 'finished' };
